@@ -1,0 +1,87 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one router per app, errors as {"code", "message"}."""
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from leerorkest.accounts.access import AccessDenied
+from leerorkest.accounts.actions import DomainError
+from leerorkest.accounts.models import ApiToken, hash_secret
+
+TOKEN_TOUCH_SECONDS = 300
+
+
+class PersonalToken(HttpBearer):
+    """`Authorization: Bearer lo_…` with a personal token from the profile page."""
+
+    def authenticate(self, request, token):
+        found = (
+            ApiToken.objects.active()
+            .select_related("user")
+            .filter(token_hash=hash_secret(token))
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        # Recording every use would turn each read into a write; once per few minutes is enough.
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > TOKEN_TOUCH_SECONDS:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Leerorkest platform API",
+    version="1",
+    description=(
+        "Programme, depot and knowledge data of the Leerorkest platform. Authenticate with a "
+        "personal token (`Authorization: Bearer lo_…`, created on your profile page) or with "
+        "the browser session. Errors are JSON objects with `code` and `message`."
+    ),
+    auth=[PersonalToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str):
+    return api.create_response(request, {"code": code, "message": message}, status=status)
+
+
+@api.exception_handler(AccessDenied)
+def on_access_denied(request, exc: AccessDenied):
+    return _error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, 401, "not_authenticated", "Authentication required.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return _error(request, 400, exc.code, exc.message)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    parts = []
+    for error in exc.errors:
+        location = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{location}: {error.get('msg', 'invalid')}")
+    return _error(request, 422, "invalid_input", "; ".join(parts) or "Invalid input.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/", "leerorkest.accounts.api.router")

@@ -60,7 +60,6 @@ def sqlite_database(path: Path) -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         },
-        "TEST": {"NAME": str(path.with_name("test-" + path.name))},
     }
 
 

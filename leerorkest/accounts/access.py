@@ -55,6 +55,8 @@ PLATFORM_ADMINS = roles(PLATFORM_ADMIN)
 
 # URL namespaces whose views carry their own, equivalent check (see leerorkest.admin_site).
 NAMESPACE_RULES = {"admin": PLATFORM_ADMINS}
+# Third-party views we mount as they are: the API's schema, its docs page and its root (a 404).
+URL_NAME_RULES = {"api:openapi-json": PUBLIC, "api:openapi-view": PUBLIC, "api:api-root": PUBLIC}
 
 
 def rule(declared: Rule) -> Callable:

@@ -18,4 +18,4 @@ class AccountsConfig(AppConfig):
             if request is not None:
                 actions.record_login(user=user, session_key=request.session.session_key)
 
-        user_logged_in.connect(on_login, dispatch_uid="leerorkest_record_login")
+        user_logged_in.connect(on_login, weak=False, dispatch_uid="leerorkest_record_login")

@@ -27,7 +27,10 @@ class PersonalToken(HttpBearer):
             return None
         now = timezone.now()
         # Recording every use would turn each read into a write; once per few minutes is enough.
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > TOKEN_TOUCH_SECONDS:
+        if (
+            found.last_used_at is None
+            or (now - found.last_used_at).total_seconds() > TOKEN_TOUCH_SECONDS
+        ):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user

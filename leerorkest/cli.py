@@ -60,7 +60,9 @@ def _check_database() -> None:
     try:
         connection.ensure_connection()
     except DatabaseError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         raise CliError(f"Cannot reach the database: {first_line}") from None
 
 
@@ -149,10 +151,14 @@ def serve(argv: list[str]) -> None:
     if settings.DEBUG:
         raise CliError("Refusing to serve with DEBUG on; unset DEBUG for production.")
     if settings.SECRET_KEY == DEV_SECRET_KEY or len(settings.SECRET_KEY) < 40:
-        raise CliError("Refusing to serve without a secret: set SECRET_KEY (50+ random characters).")
+        raise CliError(
+            "Refusing to serve without a secret: set SECRET_KEY (50+ random characters)."
+        )
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if not manifest.exists():
-        raise CliError(f"No static files in {settings.STATIC_ROOT}: run `leerorkest collectstatic`.")
+        raise CliError(
+            f"No static files in {settings.STATIC_ROOT}: run `leerorkest collectstatic`."
+        )
     _check_database()
 
     from gunicorn.app.wsgiapp import run
@@ -160,12 +166,17 @@ def serve(argv: list[str]) -> None:
     sys.argv = [
         "gunicorn",
         "leerorkest.wsgi:application",
-        "--bind", args.bind or settings.GUNICORN_BIND,
-        "--workers", str(args.workers or settings.GUNICORN_WORKERS),
-        "--timeout", str(args.timeout),
-        "--access-logfile", "-",
+        "--bind",
+        args.bind or settings.GUNICORN_BIND,
+        "--workers",
+        str(args.workers or settings.GUNICORN_WORKERS),
+        "--timeout",
+        str(args.timeout),
+        "--access-logfile",
+        "-",
         # No query strings in the access log: they may carry names.
-        "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+        "--access-logformat",
+        '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
     ]
     run()
 

@@ -73,7 +73,9 @@ def parse_database_url(url: str, var_dir: Path) -> dict:
         # sqlite:///relative/path or sqlite:////absolute/path
         raw = unquote(parts.path)
         if not raw or raw == "/":
-            raise ConfigError("DATABASE_URL: a sqlite URL needs a file, e.g. sqlite:///var/db.sqlite3")
+            raise ConfigError(
+                "DATABASE_URL: a sqlite URL needs a file, e.g. sqlite:///var/db.sqlite3"
+            )
         path = Path(raw[1:])  # "/rel/path" -> "rel/path"; "//abs/path" -> "/abs/path"
         return sqlite_database(path.resolve())
     if scheme in {"postgres", "postgresql", "pgsql"}:

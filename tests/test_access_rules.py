@@ -20,7 +20,6 @@ from leerorkest.api import api
 from leerorkest.testing import make_organisation
 
 
-
 def path_view_of(callback) -> PathView | None:
     """Ninja mounts each API path as a closure over its PathView; find it."""
     for cell in getattr(callback, "__closure__", None) or ():

@@ -16,7 +16,7 @@ from leerorkest.accounts.models import Membership, Organisation
 from leerorkest.accounts.roles import MANAGER_ROLES, PLATFORM_ADMIN
 
 
-class AccessDenied(Exception):  # noqa: N818 - a refusal, not a programming error
+class AccessDenied(Exception):
     """Raised by rules; pages turn it into a login redirect or a 403 page, the API into JSON."""
 
     def __init__(self, status: int, code: str, message: str):

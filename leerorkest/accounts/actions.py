@@ -1,4 +1,4 @@
-"""Workflows on people and organisations. Each runs in one transaction and writes the audit trail."""
+"""Workflows on people and organisations: each runs in one transaction and writes the audit log."""
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -46,12 +46,15 @@ def invitable_roles(user: User, organisation: Organisation) -> list[str]:
         )
     )
     grantable = {r for role in held for r in INVITES.get(role, ())}
-    if organisation.kind == OrgKind.SCHOOL and organisation.parent_id:
-        # Coordinators of the programme invite the contacts of its schools.
-        if Membership.objects.filter(
-            user=user, organisation_id=organisation.parent_id, role=Role.COORDINATOR
-        ).exists():
-            grantable.add(Role.SCHOOL_CONTACT)
+    # The managers of a programme invite the contacts of its schools.
+    if (
+        organisation.kind == OrgKind.SCHOOL
+        and organisation.parent_id
+        and Membership.objects.filter(
+            user=user, organisation_id=organisation.parent_id, role__in=MANAGER_ROLES
+        ).exists()
+    ):
+        grantable.add(Role.SCHOOL_CONTACT)
     return [r for r in Role.values if r in grantable and r in allowed]
 
 
@@ -88,8 +91,9 @@ def invite_user(
         expires_at=Invitation.default_expiry(),
     )
     link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
-    audit(actor=by, action="invitation.create", obj=invitation, organisation=organisation,
-          role=role)
+    audit(
+        actor=by, action="invitation.create", obj=invitation, organisation=organisation, role=role
+    )
     transaction.on_commit(lambda: _send_invitation(invitation, link))
     return invitation, link
 

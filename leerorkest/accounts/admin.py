@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from leerorkest.accounts.models import ApiToken, AuditEvent, Invitation, Membership, Organisation, User
+from leerorkest.accounts.models import (
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):

@@ -59,7 +59,11 @@ class Context:
 
     @property
     def key(self) -> str:
-        return PLATFORM_ADMIN if self.role == PLATFORM_ADMIN else str(getattr(self.membership, "pk", ""))
+        return (
+            PLATFORM_ADMIN
+            if self.role == PLATFORM_ADMIN
+            else str(getattr(self.membership, "pk", ""))
+        )
 
 
 class ActiveMembershipMiddleware:

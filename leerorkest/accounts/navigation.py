@@ -1,8 +1,8 @@
 """Navigation and home-page figures per role. Other apps add their own entries at import time."""
 
 from collections.abc import Callable
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -55,6 +55,7 @@ def navigation_for(context) -> list[dict]:
 
 @dataclass
 class Figure:
+    key: str  # stable name, for tests and the API
     label: str
     value: int
     url: str = ""
@@ -79,12 +80,23 @@ def platform_figures(context) -> list[Figure]:
     since = timezone.now() - timedelta(days=7)
     organisations = reverse("accounts:organisation_list")
     return [
-        Figure(_("Programmes"), by_kind[OrgKind.PROGRAMME], organisations + "?kind=programme"),
-        Figure(_("Partner programmes"), by_kind[OrgKind.PARTNER], organisations + "?kind=partner"),
-        Figure(_("Schools"), by_kind[OrgKind.SCHOOL], organisations + "?kind=school"),
-        Figure(_("Depots"), by_kind[OrgKind.DEPOT], organisations + "?kind=depot"),
-        Figure(_("Active users"), User.objects.filter(is_active=True).count()),
         Figure(
+            "programmes",
+            _("Programmes"),
+            by_kind[OrgKind.PROGRAMME],
+            organisations + "?kind=programme",
+        ),
+        Figure(
+            "partners",
+            _("Partner programmes"),
+            by_kind[OrgKind.PARTNER],
+            organisations + "?kind=partner",
+        ),
+        Figure("schools", _("Schools"), by_kind[OrgKind.SCHOOL], organisations + "?kind=school"),
+        Figure("depots", _("Depots"), by_kind[OrgKind.DEPOT], organisations + "?kind=depot"),
+        Figure("active_users", _("Active users"), User.objects.filter(is_active=True).count()),
+        Figure(
+            "audit_events_7d",
             _("Audit events in the last 7 days"),
             AuditEvent.objects.filter(at__gte=since).count(),
             reverse("accounts:audit_log"),
@@ -97,6 +109,7 @@ def organisation_figures(context) -> list[Figure]:
     detail = reverse("accounts:organisation_detail", args=[organisation.pk])
     figures = [
         Figure(
+            "members",
             _("Members"),
             Membership.objects.filter(organisation=organisation, user__is_active=True)
             .values("user")
@@ -107,11 +120,17 @@ def organisation_figures(context) -> list[Figure]:
     ]
     if organisation.kind == OrgKind.PROGRAMME:
         figures.append(
-            Figure(_("Schools"), organisation.children.filter(is_active=True).count(), detail)
+            Figure(
+                "schools",
+                _("Schools"),
+                organisation.children.filter(is_active=True).count(),
+                detail,
+            )
         )
     if context.membership.is_manager:
         figures.append(
             Figure(
+                "open_invitations",
                 _("Open invitations"),
                 Invitation.objects.filter(
                     organisation=organisation,
@@ -125,6 +144,7 @@ def organisation_figures(context) -> list[Figure]:
     if organisation.kind == OrgKind.DEPOT:
         figures.append(
             Figure(
+                "programmes_served",
                 _("Programmes served"),
                 Organisation.objects.filter(
                     is_active=True, kind__in=[OrgKind.PROGRAMME, OrgKind.PARTNER]

@@ -199,8 +199,11 @@ def accept_invitation(request, token):
     return render(
         request,
         "accounts/accept_invitation.html",
-        {"invitation": invitation, "form": form, "wrong_user": user and
-         user.email.lower() != invitation.email.lower()},
+        {
+            "invitation": invitation,
+            "form": form,
+            "wrong_user": user and user.email.lower() != invitation.email.lower(),
+        },
     )
 
 

@@ -21,6 +21,7 @@ from leerorkest.schools.models import District, Neighbourhood, School
 
 DEMO_PASSWORD = "leerorkest-demo"  # noqa: S105 - printed on purpose; demo databases only
 DOMAIN = "leerorkest.example"
+POSTCODE_LETTERS = ["AB", "CD", "EK", "GT", "HP", "LR"]
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,10 @@ class Demo:
 
     def brin(self) -> str:
         while True:
-            code = f"{self.rng.randint(10, 31)}{self.rng.choice('ABCDEFGHJKLMNPRSTUVWXZ')}" \
-                   f"{self.rng.choice('ABCDEFGHJKLMNPRSTUVWXZ')}00"
+            code = (
+                f"{self.rng.randint(10, 31)}{self.rng.choice('ABCDEFGHJKLMNPRSTUVWXZ')}"
+                f"{self.rng.choice('ABCDEFGHJKLMNPRSTUVWXZ')}00"
+            )
             if code not in self.used_brins:
                 self.used_brins.add(code)
                 return code
@@ -95,12 +98,18 @@ def step_places(demo: Demo) -> None:
 def step_organisations(demo: Demo) -> None:
     orgs = demo.organisations
     orgs["programme"] = Organisation.objects.create(
-        name="Stichting Leerorkest", slug="leerorkest-amsterdam", kind=OrgKind.PROGRAMME,
-        city="Amsterdam", region="Noord-Holland",
+        name="Stichting Leerorkest",
+        slug="leerorkest-amsterdam",
+        kind=OrgKind.PROGRAMME,
+        city="Amsterdam",
+        region="Noord-Holland",
     )
     orgs["depot"] = Organisation.objects.create(
-        name="Instrumentendepot Leerorkest", slug="instrumentendepot", kind=OrgKind.DEPOT,
-        city="Amsterdam", region="Noord-Holland",
+        name="Instrumentendepot Leerorkest",
+        slug="instrumentendepot",
+        kind=OrgKind.DEPOT,
+        city="Amsterdam",
+        region="Noord-Holland",
     )
     partners = []
     towns = data.PARTNER_TOWNS
@@ -129,7 +138,9 @@ def step_schools(demo: Demo) -> None:
     for index in range(demo.scale.amsterdam_schools):
         base = names[index % len(names)]
         name = base if index < len(names) else f"{base} {index // len(names) + 1}"
-        plan.append((name, "Amsterdam", "Noord-Holland", programme, low_income[index % len(low_income)]))
+        plan.append(
+            (name, "Amsterdam", "Noord-Holland", programme, low_income[index % len(low_income)])
+        )
     partners = Organisation.objects.filter(kind=OrgKind.PARTNER).order_by("pk")
     for partner in partners:
         for index in range(demo.scale.partner_schools):
@@ -138,8 +149,12 @@ def step_schools(demo: Demo) -> None:
     schools = Organisation.objects.bulk_create(
         [
             Organisation(
-                name=name, slug=slugify(f"{name}-{parent.slug}")[:80], kind=OrgKind.SCHOOL,
-                parent=parent, city=city, region=region,
+                name=name,
+                slug=slugify(f"{name}-{parent.slug}")[:80],
+                kind=OrgKind.SCHOOL,
+                parent=parent,
+                city=city,
+                region=region,
             )
             for name, city, region, parent, _n in plan
         ]
@@ -150,7 +165,7 @@ def step_schools(demo: Demo) -> None:
                 organisation=org,
                 brin=demo.brin(),
                 street=f"{demo.rng.choice(data.STREETS)} {demo.rng.randint(1, 220)}",
-                postcode=f"10{demo.rng.randint(20, 99)} {demo.rng.choice(['AB', 'CD', 'EK', 'GT'])}",
+                postcode=f"10{demo.rng.randint(20, 99)} {demo.rng.choice(POSTCODE_LETTERS)}",
                 neighbourhood=neighbourhood,
             )
             for org, (_name, _c, _r, _p, neighbourhood) in zip(schools, plan, strict=True)
@@ -170,7 +185,11 @@ def step_people(demo: Demo) -> None:
         return user
 
     admin = User.objects.create_user(
-        f"beheer@{DOMAIN}", None, full_name=demo.person(), is_platform_admin=True, is_staff=True,
+        f"beheer@{DOMAIN}",
+        None,
+        full_name=demo.person(),
+        is_platform_admin=True,
+        is_staff=True,
         is_superuser=True,
     )
     admin.password = demo.password_hash
@@ -204,8 +223,14 @@ def step_people(demo: Demo) -> None:
         rows.append((f"icc-{school.slug}@{DOMAIN}", demo.person(), school, Role.SCHOOL_CONTACT))
     for partner in Organisation.objects.filter(kind=OrgKind.PARTNER).order_by("pk"):
         if partner.pk != drechtsteden.pk:
-            rows.append((f"partner-{partner.slug}@{DOMAIN}", demo.person(), partner,
-                         Role.PARTNER_COORDINATOR))
+            rows.append(
+                (
+                    f"partner-{partner.slug}@{DOMAIN}",
+                    demo.person(),
+                    partner,
+                    Role.PARTNER_COORDINATOR,
+                )
+            )
         add(f"docent-{partner.slug}-", demo.scale.partner_teachers, partner, Role.TEACHER)
     users = demo.users([(email, name) for email, name, _o, _r in rows])
     demo.memberships([(u, o, r) for u, (_e, _n, o, r) in zip(users, rows, strict=True)])
@@ -214,9 +239,12 @@ def step_people(demo: Demo) -> None:
     Invitation.objects.bulk_create(
         [
             Invitation(
-                organisation=programme, email=f"nieuwe-docent{index + 1}@{DOMAIN}",
-                role=Role.TEACHER, token_hash=hash_secret(Invitation.new_token()),
-                invited_by=coordinator, expires_at=Invitation.default_expiry(),
+                organisation=programme,
+                email=f"nieuwe-docent{index + 1}@{DOMAIN}",
+                role=Role.TEACHER,
+                token_hash=hash_secret(Invitation.new_token()),
+                invited_by=coordinator,
+                expires_at=Invitation.default_expiry(),
             )
             for index in range(2)
         ]
@@ -251,9 +279,13 @@ def demo_logins() -> list[tuple[str, str]]:
         logins.append(("platform_admin", admin.email))
     for role in Role.values:
         key = {
-            Role.COORDINATOR: "coordinator", Role.TEACHER: "docent", Role.SCHOOL_CONTACT: "icc",
-            Role.DEPOT_STAFF: "depot", Role.WORKSHOP_LEAD: "werkmeester",
-            Role.WORKSHOP_VOLUNTEER: "vrijwilliger", Role.PARTNER_COORDINATOR: "partner",
+            Role.COORDINATOR: "coordinator",
+            Role.TEACHER: "docent",
+            Role.SCHOOL_CONTACT: "icc",
+            Role.DEPOT_STAFF: "depot",
+            Role.WORKSHOP_LEAD: "werkmeester",
+            Role.WORKSHOP_VOLUNTEER: "vrijwilliger",
+            Role.PARTNER_COORDINATOR: "partner",
         }[role]
         if User.objects.filter(email=f"{key}@{DOMAIN}").exists():
             logins.append((role, f"{key}@{DOMAIN}"))

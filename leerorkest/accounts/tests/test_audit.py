@@ -17,7 +17,10 @@ def test_audit_helper_records_who_what_where(personas, event):
     assert stored.actor == personas.owner
     assert stored.actor_label == personas.owner.email
     assert stored.organisation == personas.organisation
-    assert (stored.object_type, stored.object_id) == ("accounts.organisation", str(personas.organisation.pk))
+    assert (stored.object_type, stored.object_id) == (
+        "accounts.organisation",
+        str(personas.organisation.pk),
+    )
     assert stored.details == {"n": 1}
 
 
@@ -29,9 +32,12 @@ def test_audit_helper_records_who_what_where(personas, event):
     ],
 )
 def test_database_refuses_raw_update_and_delete(event, statement):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [event.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
 
 

@@ -18,7 +18,9 @@ def link_token(message) -> str:
     return match.group(1)
 
 
-def test_coordinator_invites_a_teacher_by_email(client, personas, django_capture_on_commit_callbacks):
+def test_coordinator_invites_a_teacher_by_email(
+    client, personas, django_capture_on_commit_callbacks
+):
     client.force_login(personas.owner)
     url = reverse("accounts:organisation_detail", args=[personas.organisation.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -35,25 +37,34 @@ def test_coordinator_invites_a_teacher_by_email(client, personas, django_capture
     assert AuditEvent.objects.filter(action="invitation.create").count() == 1
 
 
-def test_new_person_accepts_and_gets_an_account(client, personas, django_capture_on_commit_callbacks):
+def test_new_person_accepts_and_gets_an_account(
+    client, personas, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        invite_user(organisation=personas.organisation, email="anna@test.example",
-                    role=Role.TEACHER, by=personas.owner)
+        invite_user(
+            organisation=personas.organisation,
+            email="anna@test.example",
+            role=Role.TEACHER,
+            by=personas.owner,
+        )
     token = link_token(mail.outbox[0])
     url = reverse("accounts:accept_invitation", args=[token])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"full_name": "Anna de Vries", "password1": "kort",
-                                 "password2": "kort"})
+    response = client.post(
+        url, {"full_name": "Anna de Vries", "password1": "kort", "password2": "kort"}
+    )
     assert response.status_code == 200
     assert not User.objects.filter(email="anna@test.example").exists()
     strong = "vijf-cello's-en-een-harp"
-    response = client.post(url, {"full_name": "Anna de Vries", "password1": strong,
-                                 "password2": strong})
+    response = client.post(
+        url, {"full_name": "Anna de Vries", "password1": strong, "password2": strong}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="anna@test.example")
     assert user.check_password(strong)
-    assert Membership.objects.filter(user=user, organisation=personas.organisation,
-                                     role=Role.TEACHER).exists()
+    assert Membership.objects.filter(
+        user=user, organisation=personas.organisation, role=Role.TEACHER
+    ).exists()
     # Logged in straight away, and the link is spent.
     assert client.get(reverse("home")).status_code == 200
     client.logout()
@@ -61,9 +72,12 @@ def test_new_person_accepts_and_gets_an_account(client, personas, django_capture
 
 
 def test_existing_user_accepts_while_logged_in(client, personas):
-    _invitation, link = invite_user(organisation=personas.organisation,
-                                    email=personas.outsider.email, role=Role.TEACHER,
-                                    by=personas.owner)
+    _invitation, link = invite_user(
+        organisation=personas.organisation,
+        email=personas.outsider.email,
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
     client.force_login(personas.outsider)
     response = client.post(link.split("testserver")[-1].replace("http://127.0.0.1:8000", ""))
     assert response.status_code == 302
@@ -71,8 +85,12 @@ def test_existing_user_accepts_while_logged_in(client, personas):
 
 
 def test_link_for_someone_else_is_refused(personas):
-    invitation, link = invite_user(organisation=personas.organisation, email="x@test.example",
-                                   role=Role.TEACHER, by=personas.owner)
+    invitation, link = invite_user(
+        organisation=personas.organisation,
+        email="x@test.example",
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
     token = link.rstrip("/").rsplit("/", 1)[-1]
     with pytest.raises(DomainError) as error:
         accept_invitation(token=token, user=personas.outsider)
@@ -86,8 +104,12 @@ def test_teacher_cannot_invite_and_cannot_grant_roles(client, personas):
     url = reverse("accounts:organisation_detail", args=[personas.organisation.pk])
     assert client.post(url, {"email": "a@test.example", "role": "teacher"}).status_code == 404
     with pytest.raises(DomainError):
-        invite_user(organisation=personas.organisation, email="a@test.example",
-                    role=Role.COORDINATOR, by=personas.member)
+        invite_user(
+            organisation=personas.organisation,
+            email="a@test.example",
+            role=Role.COORDINATOR,
+            by=personas.member,
+        )
     assert not Invitation.objects.exists()
 
 
@@ -102,12 +124,17 @@ def test_role_that_does_not_fit_the_organisation_is_refused(client, personas):
 
 def test_coordinator_invites_school_contact_into_own_school(personas):
     school = make_organisation(kind=OrgKind.SCHOOL, parent=personas.organisation)
-    invitation, _link = invite_user(organisation=school, email="icc@test.example",
-                                    role=Role.SCHOOL_CONTACT, by=personas.owner)
+    invitation, _link = invite_user(
+        organisation=school, email="icc@test.example", role=Role.SCHOOL_CONTACT, by=personas.owner
+    )
     assert invitation.organisation == school
     with pytest.raises(DomainError):
-        invite_user(organisation=school, email="icc2@test.example", role=Role.SCHOOL_CONTACT,
-                    by=personas.outsider)
+        invite_user(
+            organisation=school,
+            email="icc2@test.example",
+            role=Role.SCHOOL_CONTACT,
+            by=personas.outsider,
+        )
 
 
 def test_workshop_lead_invites_volunteers_only(db):
@@ -119,18 +146,30 @@ def test_workshop_lead_invites_volunteers_only(db):
 
 
 def test_reinviting_replaces_the_open_link(personas):
-    first, _ = invite_user(organisation=personas.organisation, email="a@test.example",
-                           role=Role.TEACHER, by=personas.owner)
-    second, _ = invite_user(organisation=personas.organisation, email="a@test.example",
-                            role=Role.TEACHER, by=personas.owner)
+    first, _ = invite_user(
+        organisation=personas.organisation,
+        email="a@test.example",
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
+    second, _ = invite_user(
+        organisation=personas.organisation,
+        email="a@test.example",
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
     first.refresh_from_db()
     assert first.revoked_at is not None
     assert second.is_open
 
 
 def test_revoked_link_stops_working(client, personas):
-    invitation, link = invite_user(organisation=personas.organisation, email="a@test.example",
-                                   role=Role.TEACHER, by=personas.owner)
+    invitation, link = invite_user(
+        organisation=personas.organisation,
+        email="a@test.example",
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
     client.force_login(personas.owner)
     client.post(reverse("accounts:revoke_invitation", args=[invitation.pk]))
     client.logout()

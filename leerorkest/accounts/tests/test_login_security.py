@@ -31,9 +31,7 @@ def test_login_with_email_and_logout(client, personas):
     assert client.get(reverse("home")).status_code == 302
 
 
-@pytest.mark.parametrize(
-    "password", ["kort", "password1234", "123456789012345", "leerorkest"]
-)
+@pytest.mark.parametrize("password", ["kort", "password1234", "123456789012345", "leerorkest"])
 def test_weak_passwords_are_refused(password, personas):
     with pytest.raises(ValidationError):
         validate_password(password, personas.owner)
@@ -107,8 +105,10 @@ def test_switching_to_a_membership_of_someone_else_is_refused(client, personas):
     foreign = Membership.objects.get(user=personas.outsider)
     response = client.post(reverse("accounts:switch_context"), {"context": foreign.pk})
     assert response.status_code == 404
-    assert client.post(reverse("accounts:switch_context"),
-                       {"context": "platform_admin"}).status_code == 404
+    assert (
+        client.post(reverse("accounts:switch_context"), {"context": "platform_admin"}).status_code
+        == 404
+    )
 
 
 def test_password_reset_sends_a_one_time_link(client, personas, mailoutbox):

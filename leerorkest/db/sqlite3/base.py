@@ -26,7 +26,8 @@ class DatabaseOperations(operations.DatabaseOperations):
     def _append_only_tables(self) -> set[str]:
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_delete'"
+                "SELECT tbl_name FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE '%_no_delete'"
             )
             return {row[0] for row in cursor.fetchall()}
 

@@ -181,6 +181,21 @@ def serve(argv: list[str]) -> None:
     run()
 
 
+def passthrough(argv: list[str]) -> None:
+    """Any Django management command, with the same one-line errors for the usual faults."""
+    _setup()
+    from django.core.management import execute_from_command_line
+    from django.db import DatabaseError, connection
+
+    if connection.vendor == "sqlite":
+        _check_var_dir()
+    try:
+        execute_from_command_line(["leerorkest", *argv])
+    except DatabaseError as error:
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise CliError(f"Database error: {first_line}") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "help"
@@ -190,10 +205,7 @@ def main(argv: list[str] | None = None) -> None:
         elif command == "serve":
             serve(argv[1:])
         else:
-            _setup()
-            from django.core.management import execute_from_command_line
-
-            execute_from_command_line(["leerorkest", *argv])
+            passthrough(argv)
     except CliError as error:
         print(f"leerorkest: {error}", file=sys.stderr)
         sys.exit(1)

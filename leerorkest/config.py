@@ -60,6 +60,8 @@ def sqlite_database(path: Path) -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         },
+        # Tests run on an in-memory copy (one per pytest-xdist worker).
+        "TEST": {"NAME": ":memory:"},
     }
 
 

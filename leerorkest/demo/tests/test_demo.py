@@ -1,0 +1,74 @@
+"""The demo generator: realistic, complete per role, deterministic."""
+
+import pytest
+from django.db import transaction
+
+from leerorkest.accounts.models import Membership, Organisation, User
+from leerorkest.accounts.roles import OrgKind, Role
+from leerorkest.demo.build import build, demo_logins
+from leerorkest.schools.models import District, School, brin_validator
+
+
+class Rollback(Exception):
+    pass
+
+
+def snapshot():
+    return (
+        list(Organisation.objects.order_by("slug").values_list("slug", "name", "city")),
+        list(User.objects.order_by("email").values_list("email", "full_name")),
+        list(School.objects.order_by("brin").values_list("brin", "organisation__slug")),
+    )
+
+
+def test_amsterdam_demo_has_every_part(db):
+    logins = build(scale="amsterdam")
+    assert {role for role, _email in logins} == {*Role.values, "platform_admin"}
+    assert set(District.objects.values_list("name", flat=True)) == {
+        "Noord", "Oost", "Nieuw-West", "Zuidoost"
+    }
+    programme = Organisation.objects.get(kind=OrgKind.PROGRAMME)
+    assert programme.city == "Amsterdam"
+    assert Organisation.objects.filter(kind=OrgKind.DEPOT).count() == 1
+    assert Organisation.objects.filter(kind=OrgKind.PARTNER).count() >= 40
+    assert {"Aruba", "Curaçao", "Bonaire"} <= set(
+        Organisation.objects.filter(kind=OrgKind.PARTNER).values_list("region", flat=True)
+    )
+    schools = School.objects.select_related("organisation", "neighbourhood")
+    assert schools.count() == 20
+    for school in schools:
+        brin_validator(school.brin)
+        assert school.organisation.parent == programme
+        assert school.neighbourhood.is_low_income
+    teachers = Membership.objects.filter(organisation=programme, role=Role.TEACHER).count()
+    assert teachers == 100
+    # Every school has a contact, every printed login works with the demo password.
+    assert not Organisation.objects.filter(kind=OrgKind.SCHOOL, memberships__isnull=True).exists()
+    for _role, email in logins:
+        assert User.objects.get(email=email).check_password("leerorkest-demo")
+    assert demo_logins() == logins
+
+
+def test_demo_is_deterministic(db):
+    snapshots = []
+    for _ in range(2):
+        with pytest.raises(Rollback), transaction.atomic():
+            build(scale="amsterdam", seed=7)
+            snapshots.append(snapshot())
+            raise Rollback
+    assert snapshots[0] == snapshots[1]
+    with pytest.raises(Rollback), transaction.atomic():
+        build(scale="amsterdam", seed=8)
+        assert snapshot() != snapshots[0]
+        raise Rollback
+
+
+def test_refuses_a_database_that_is_not_empty(personas):
+    with pytest.raises(RuntimeError):
+        build()
+
+
+def test_national_scale_builds(db):
+    build(scale="national")
+    assert Organisation.objects.filter(kind=OrgKind.PARTNER).count() == 100
+    assert School.objects.count() == 520

@@ -49,3 +49,11 @@ def personas(db) -> Personas:
 @pytest.fixture
 def platform_admin(db) -> User:
     return make_user(is_platform_admin=True, is_staff=True, is_superuser=True)
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report on the test item, so fixtures can react to a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

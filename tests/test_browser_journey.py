@@ -1,0 +1,125 @@
+"""Browser journey: a coordinator logs in to the demo site, sees the home page, switches to
+English and logs out. Runs the real `leerorkest demo` server and Debian's Chromium.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def browser_or_skip() -> str:
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"REQUIRE_BROWSER is set but there is no browser at {CHROMIUM}")
+    pytest.skip(f"no browser at {CHROMIUM}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    browser_or_skip()
+    var = tmp_path_factory.mktemp("demo-var")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env["VAR_DIR"] = str(var)
+    log = (var / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "leerorkest.cli", "demo", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail("demo server did not start:\n" + (var / "server.log").read_text())
+        time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture
+def page(demo_site, request):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=browser_or_skip(),
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-NL")
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.console_errors = errors
+        yield page
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
+
+
+def test_coordinator_logs_in_switches_language_and_logs_out(page, demo_site):
+    page.goto(demo_site + "/")
+    # Not logged in: the Dutch login page.
+    assert page.locator("html").get_attribute("lang") == "nl"
+    page.get_by_label("E-mailadres").fill("coordinator@leerorkest.example")
+    page.get_by_label("Wachtwoord").fill("leerorkest-demo")
+    page.locator("main").get_by_role("button", name="Inloggen").click()
+
+    # Home page in Dutch with the coordinator's figures and navigation (behind the menu button
+    # on a phone).
+    page.wait_for_url(demo_site + "/")
+    assert page.locator("h1").inner_text().startswith("Welkom")
+    assert page.locator(".figure").count() >= 3
+    page.get_by_role("button", name="Menu").click()
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    assert nav.get_by_role("link", name="Auditlog").is_visible()
+
+    # Switch to English.
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().startswith("Welcome")
+    page.get_by_role("button", name="Menu").click()
+    assert page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Audit trail"
+    ).is_visible()
+
+    # Log out: back to the login page, the home page is closed again.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    page.goto(demo_site + "/")
+    assert "/accounts/login/" in page.url
+    assert page.console_errors == []

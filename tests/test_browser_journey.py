@@ -43,7 +43,9 @@ def demo_site(tmp_path_factory):
     log = (var / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "leerorkest.cli", "demo", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -72,8 +74,12 @@ def page(demo_site, request):
         browser = playwright.chromium.launch(
             executable_path=browser_or_skip(),
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
                 "--disable-sync",
             ],
         )
@@ -113,9 +119,11 @@ def test_coordinator_logs_in_switches_language_and_logs_out(page, demo_site):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text().startswith("Welcome")
     page.get_by_role("button", name="Menu").click()
-    assert page.get_by_role("navigation", name="Main navigation").get_by_role(
-        "link", name="Audit trail"
-    ).is_visible()
+    assert (
+        page.get_by_role("navigation", name="Main navigation")
+        .get_by_role("link", name="Audit trail")
+        .is_visible()
+    )
 
     # Log out: back to the login page, the home page is closed again.
     page.get_by_role("button", name="Log out").click()

@@ -9,8 +9,14 @@ import sys
 import pytest
 
 ALL_ROLES = [
-    "Platform administrator", "Programme coordinator", "Teacher", "School contact",
-    "Depot staff", "Workshop lead", "Workshop volunteer", "Partner programme coordinator",
+    "Platform administrator",
+    "Programme coordinator",
+    "Teacher",
+    "School contact",
+    "Depot staff",
+    "Workshop lead",
+    "Workshop volunteer",
+    "Partner programme coordinator",
 ]
 
 
@@ -20,7 +26,11 @@ def run(args, tmp_path, timeout=120, **env):
     base.update(env)
     return subprocess.run(
         [sys.executable, "-m", "leerorkest.cli", *args],
-        capture_output=True, text=True, timeout=timeout, env=base, check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=base,
+        check=False,
     )
 
 
@@ -80,8 +90,9 @@ def production_env(tmp_path):
 
 
 def test_deploy_check_passes_with_production_settings(tmp_path):
-    result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-                 **production_env(tmp_path))
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"], tmp_path, **production_env(tmp_path)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -128,8 +139,14 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["DATABASE_URL"] = "postgresql://nobody@127.0.0.1:9/none"
     env["ALLOWED_HOSTS"] = "testserver"
-    result = subprocess.run([sys.executable, "-c", HEALTH_PROBE], capture_output=True,
-                            text=True, env=env, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", HEALTH_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert result.stdout.startswith("503"), result.stdout + result.stderr
     assert '"database": "unreachable"' in result.stdout
 

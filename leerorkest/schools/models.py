@@ -32,9 +32,7 @@ class District(models.Model):
 
 
 class Neighbourhood(models.Model):
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="neighbourhoods"
-    )
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="neighbourhoods")
     name = models.CharField(_("name"), max_length=100)
     is_low_income = models.BooleanField(_("low-income area"), default=False)
     primary_school_count = models.PositiveIntegerField(
@@ -48,9 +46,7 @@ class Neighbourhood(models.Model):
         verbose_name_plural = _("neighbourhoods")
         ordering = ["district__name", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["district", "name"], name="neighbourhood_unique_name"
-            )
+            models.UniqueConstraint(fields=["district", "name"], name="neighbourhood_unique_name")
         ]
 
     def __str__(self) -> str:
@@ -71,9 +67,7 @@ class School(models.Model):
         related_name="school",
         limit_choices_to={"kind": OrgKind.SCHOOL},
     )
-    brin = models.CharField(
-        _("BRIN code"), max_length=6, unique=True, validators=[brin_validator]
-    )
+    brin = models.CharField(_("BRIN code"), max_length=6, unique=True, validators=[brin_validator])
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
     neighbourhood = models.ForeignKey(

@@ -152,7 +152,9 @@ def _mo_contents(mo: polib.MOFile) -> dict:
     contents = {}
     for entry in mo:
         if entry.msgid_plural:
-            contents[_key(entry)] = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            contents[_key(entry)] = tuple(
+                entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)
+            )
         else:
             contents[_key(entry)] = entry.msgstr
     return contents
@@ -162,12 +164,14 @@ def test_compiled_catalogue_is_current(tmp_path):
     assert MO_PATH.exists(), f"{MO_PATH} is missing: run compilemessages"
     fresh_path = tmp_path / "django.mo"
     if shutil.which("msgfmt"):
-        subprocess.run(
+        result = subprocess.run(
             ["msgfmt", "--check-format", "-o", str(fresh_path), str(PO_PATH)],
-            check=True,
             capture_output=True,
+            text=True,
             timeout=60,
+            check=False,
         )
+        assert result.returncode == 0, f"msgfmt rejects the nl catalogue:\n{result.stderr}"
     else:
         _committed_po().save_as_mofile(str(fresh_path))
 
@@ -180,8 +184,9 @@ def test_compiled_catalogue_is_current(tmp_path):
         for key in fresh_contents.keys() | committed_contents.keys()
         if fresh_contents.get(key) != committed_contents.get(key)
     )
-    assert not differing, "django.mo is stale; run compilemessages. Differing entries:\n" + "\n".join(
-        _describe(key) for key in differing
+    assert not differing, (
+        "django.mo is stale; run compilemessages. Differing entries:\n"
+        + "\n".join(_describe(key) for key in differing)
     )
 
 

@@ -25,7 +25,10 @@ def test_amsterdam_demo_has_every_part(db):
     logins = build(scale="amsterdam")
     assert {role for role, _email in logins} == {*Role.values, "platform_admin"}
     assert set(District.objects.values_list("name", flat=True)) == {
-        "Noord", "Oost", "Nieuw-West", "Zuidoost"
+        "Noord",
+        "Oost",
+        "Nieuw-West",
+        "Zuidoost",
     }
     programme = Organisation.objects.get(kind=OrgKind.PROGRAMME)
     assert programme.city == "Amsterdam"

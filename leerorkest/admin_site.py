@@ -9,11 +9,12 @@ import functools
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 
 class PlatformAdminSite(admin.AdminSite):
-    site_header = "Leerorkest platform"
-    site_title = "Leerorkest"
+    site_header = _("Leerorkest platform: technical administration")
+    site_title = _("Leerorkest platform")
 
     def has_permission(self, request):
         user = request.user

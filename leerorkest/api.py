@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -60,12 +61,12 @@ def on_access_denied(request, exc: AccessDenied):
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return _error(request, 401, "not_authenticated", "Authentication required.")
+    return _error(request, 401, "not_authenticated", _("Authentication required."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, "not_found", "Not found.")
+    return _error(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(DomainError)
@@ -79,7 +80,7 @@ def on_validation_error(request, exc: ValidationError):
     for error in exc.errors:
         location = ".".join(str(p) for p in error.get("loc", ()))
         parts.append(f"{location}: {error.get('msg', 'invalid')}")
-    return _error(request, 422, "invalid_input", "; ".join(parts) or "Invalid input.")
+    return _error(request, 422, "invalid_input", "; ".join(parts) or _("Invalid input."))
 
 
 @api.exception_handler(HttpError)

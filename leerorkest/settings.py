@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from leerorkest.config import (
     DEV_SECRET_KEY,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_str,
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "leerorkest.accounts.apps.AccountsConfig",
     "leerorkest.schools.apps.SchoolsConfig",
 ]
@@ -195,6 +198,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Leerorkest <noreply@leerorke
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
+# Background work: tasks are rows in the database, run by `leerorkest db_worker` processes on any
+# number of machines. TASK_BACKEND=immediate runs them in the request instead (tests, tiny sites).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("TASK_BACKEND", "database", ["database", "immediate"])],
+        "QUEUES": ["default"],
+    }
+}
 
 GUNICORN_WORKERS = env_int("GUNICORN_WORKERS", 3)
 GUNICORN_BIND = env_str("GUNICORN_BIND", "127.0.0.1:8000")

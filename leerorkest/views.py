@@ -3,6 +3,7 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from leerorkest.accounts.access import PUBLIC, rule
@@ -23,11 +24,11 @@ def healthz(request):
 
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "message": "Not found."}, status=404)
+        return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "server_error", "message": "Server error."}, status=500)
+        return JsonResponse({"code": "server_error", "message": _("Server error.")}, status=500)
     return render(request, "500.html", status=500)

@@ -116,7 +116,7 @@ def _school_of_programme(p):
 
 
 def _invitation(p):
-    invitation, _link = invite_user(
+    invitation = invite_user(
         organisation=p.organisation, email="new@test.example", role=Role.TEACHER, by=p.owner
     )
     return "post", {"pk": invitation.pk}
@@ -140,6 +140,7 @@ def _invitation_token(p):
 OBJECT_URLS: dict[str, ObjectBuilder] = {
     "accounts:organisation_detail": _organisation,
     "accounts:revoke_invitation": _invitation,
+    "accounts:resend_invitation": _invitation,
     "accounts:remove_membership": _membership,
     "accounts:token_revoke": _token,
     "accounts:accept_invitation": _invitation_token,

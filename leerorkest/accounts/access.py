@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from leerorkest.accounts.models import Membership, Organisation
 from leerorkest.accounts.roles import MANAGER_ROLES, PLATFORM_ADMIN
@@ -35,10 +36,10 @@ class Rule:
         if self.kind == "public":
             return
         if not getattr(user, "is_authenticated", False) or not user.is_active:
-            raise AccessDenied(401, "not_authenticated", "Log in first.")
+            raise AccessDenied(401, "not_authenticated", _("Log in first."))
         if self.kind == "login" or user_has_role(user, self.roles):
             return
-        raise AccessDenied(403, "forbidden", "Your role has no access to this.")
+        raise AccessDenied(403, "forbidden", _("Your role has no access to this."))
 
 
 PUBLIC = Rule("public")

@@ -2,11 +2,9 @@
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerorkest.accounts.audit import audit
@@ -59,21 +57,21 @@ def invitable_roles(user: User, organisation: Organisation) -> list[str]:
 
 
 @transaction.atomic
-def invite_user(
-    *, organisation: Organisation, email: str, role: str, by: User
-) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its one-time link. Returns the invitation and the link.
+def invite_user(*, organisation: Organisation, email: str, role: str, by: User) -> Invitation:
+    """Create an invitation; its one-time link is e-mailed by a background task after commit.
 
-    Refuses roles the inviter may not hand out and people who already hold the role.
+    Refuses roles the inviter may not hand out and people who already hold the role. A new
+    invitation for the same person and role replaces an open one.
     """
+    from leerorkest.accounts.tasks import send_invitation
+
     email = User.objects.normalize_email(email).strip().lower()
     if role not in invitable_roles(by, organisation):
-        raise DomainError(_("You cannot invite someone as this role here."), field="role")
+        raise DomainError(_("You cannot invite someone in this role here."), field="role")
     if Membership.objects.filter(
         organisation=organisation, role=role, user__email__iexact=email
     ).exists():
         raise DomainError(_("This person already has this role here."), field="email")
-    # A new invitation for the same person and role replaces an open one.
     Invitation.objects.filter(
         organisation=organisation,
         email__iexact=email,
@@ -81,40 +79,48 @@ def invite_user(
         accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).update(revoked_at=timezone.now())
-    token = Invitation.new_token()
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
-        token_hash=hash_secret(token),
+        # Nobody knows this token: the e-mail task replaces it with the one it sends.
+        token_hash=hash_secret(Invitation.new_token()),
         invited_by=by,
         expires_at=Invitation.default_expiry(),
     )
-    link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
     audit(
         actor=by, action="invitation.create", obj=invitation, organisation=organisation, role=role
     )
-    transaction.on_commit(lambda: _send_invitation(invitation, link))
-    return invitation, link
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk))
+    return invitation
 
 
-def _send_invitation(invitation: Invitation, link: str) -> None:
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    language = existing.language if existing else settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
-            "invitation": invitation,
-            "link": link,
-            "role": invitation.get_role_display(),
-            "days": settings.INVITATION_DAYS,
-        }
-        send_mail(
-            subject=_("Invitation to %(organisation)s on the Leerorkest platform")
-            % {"organisation": invitation.organisation.name},
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
+@transaction.atomic
+def resend_invitation(*, invitation: Invitation, by: User) -> None:
+    """Send the invitation again with a new link (the old link stops working)."""
+    from leerorkest.accounts.tasks import send_invitation
+
+    if not invitation.is_open:
+        raise DomainError(_("This invitation was already used or withdrawn."))
+    audit(actor=by, action="invitation.resend", obj=invitation)
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk))
+
+
+@transaction.atomic
+def issue_invitation_link(*, invitation_id: int) -> tuple[Invitation, str] | None:
+    """Give an open invitation a fresh one-time token; returns it with its link, or None."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
+        return None
+    token = Invitation.new_token()
+    invitation.token_hash = hash_secret(token)
+    invitation.save(update_fields=["token_hash"])
+    return invitation, settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
 
 
 def find_open_invitation(token: str) -> Invitation | None:

@@ -71,7 +71,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the token"),
         max_length=100,
-        help_text=_("What will use it, e.g. “attendance export”."),
+        help_text=_("What it is for, e.g. “attendance export”."),
     )
 
 

@@ -41,8 +41,13 @@ class OrganisationQuerySet(models.QuerySet):
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short name"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    slug = models.SlugField(
+        _("short name"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used in web addresses: lower-case letters, digits and hyphens."),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -188,19 +193,29 @@ class Invitation(models.Model):
     """A one-time link that gives its holder a role in an organisation."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
     )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    token_hash = models.CharField(_("link fingerprint"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -237,10 +252,14 @@ class ApiToken(models.Model):
 
     PREFIX = "lo_"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    hint = models.CharField(max_length=12, help_text="First characters, to recognise the token.")
+    token_hash = models.CharField(_("token fingerprint"), max_length=64, unique=True)
+    hint = models.CharField(
+        _("first characters"), max_length=12, help_text=_("To recognise the token by.")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

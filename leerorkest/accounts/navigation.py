@@ -145,7 +145,7 @@ def organisation_figures(context) -> list[Figure]:
         figures.append(
             Figure(
                 "programmes_served",
-                _("Programmes served"),
+                _("Programmes the depot serves"),
                 Organisation.objects.filter(
                     is_active=True, kind__in=[OrgKind.PROGRAMME, OrgKind.PARTNER]
                 ).count(),

@@ -70,6 +70,7 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+    path("invitations/<int:pk>/resend/", views.resend_invitation, name="resend_invitation"),
     path("memberships/<int:pk>/remove/", views.remove_membership, name="remove_membership"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("audit/", views.audit_log, name="audit_log"),

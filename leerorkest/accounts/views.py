@@ -98,7 +98,7 @@ def organisation_detail(request, pk):
             raise Http404
         if invite_form.is_valid():
             try:
-                invitation, _link = actions.invite_user(
+                invitation = actions.invite_user(
                     organisation=organisation,
                     email=invite_form.cleaned_data["email"],
                     role=invite_form.cleaned_data["role"],
@@ -149,6 +149,21 @@ def revoke_invitation(request, pk):
     try:
         actions.revoke_invitation(invitation=invitation, by=request.user)
         messages.success(request, _("Invitation withdrawn."))
+    except actions.DomainError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:organisation_detail", invitation.organisation_id)
+
+
+@require_POST
+@rule(MANAGERS)
+def resend_invitation(request, pk):
+    managed = Organisation.objects.for_user(request.user, write=True)
+    invitation = Invitation.objects.filter(organisation__in=managed, pk=pk).first()
+    if invitation is None:
+        raise Http404
+    try:
+        actions.resend_invitation(invitation=invitation, by=request.user)
+        messages.success(request, _("Invitation sent again, with a new link."))
     except actions.DomainError as error:
         messages.error(request, error.message)
     return redirect("accounts:organisation_detail", invitation.organisation_id)

@@ -32,7 +32,12 @@ class District(models.Model):
 
 
 class Neighbourhood(models.Model):
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="neighbourhoods")
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="neighbourhoods",
+    )
     name = models.CharField(_("name"), max_length=100)
     is_low_income = models.BooleanField(_("low-income area"), default=False)
     primary_school_count = models.PositiveIntegerField(
@@ -63,6 +68,7 @@ class School(models.Model):
 
     organisation = models.OneToOneField(
         Organisation,
+        verbose_name=_("organisation"),
         on_delete=models.CASCADE,
         related_name="school",
         limit_choices_to={"kind": OrgKind.SCHOOL},

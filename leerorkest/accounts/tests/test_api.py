@@ -41,7 +41,9 @@ def test_revoked_token_stops_working(client, personas):
     revoke_api_token(token=token, by=personas.owner)
     response = client.get("/api/v1/me", headers=bearer(raw))
     assert response.status_code == 401
-    assert response.json() == {"code": "not_authenticated", "message": "Authentication required."}
+    assert response.json() == {"code": "not_authenticated", "message": "Authenticatie vereist."}
+    english = client.get("/api/v1/me", headers={**bearer(raw), "accept-language": "en"})
+    assert english.json()["message"] == "Authentication required."
     assert AuditEvent.objects.filter(action="api_token.revoke").exists()
 
 

@@ -18,6 +18,20 @@ def link_token(message) -> str:
     return match.group(1)
 
 
+@pytest.fixture
+def invite(django_capture_on_commit_callbacks):
+    """Invite someone the way the site does (e-mail sent after commit); returns the link token."""
+
+    def send(**kwargs) -> tuple[Invitation, str]:
+        before = len(mail.outbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = invite_user(**kwargs)
+        assert len(mail.outbox) == before + 1
+        return invitation, link_token(mail.outbox[-1])
+
+    return send
+
+
 def test_coordinator_invites_a_teacher_by_email(
     client, personas, django_capture_on_commit_callbacks
 ):
@@ -37,17 +51,13 @@ def test_coordinator_invites_a_teacher_by_email(
     assert AuditEvent.objects.filter(action="invitation.create").count() == 1
 
 
-def test_new_person_accepts_and_gets_an_account(
-    client, personas, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        invite_user(
-            organisation=personas.organisation,
-            email="anna@test.example",
-            role=Role.TEACHER,
-            by=personas.owner,
-        )
-    token = link_token(mail.outbox[0])
+def test_new_person_accepts_and_gets_an_account(client, personas, invite):
+    _invitation, token = invite(
+        organisation=personas.organisation,
+        email="anna@test.example",
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
     url = reverse("accounts:accept_invitation", args=[token])
     assert client.get(url).status_code == 200
     response = client.post(
@@ -71,27 +81,26 @@ def test_new_person_accepts_and_gets_an_account(
     assert client.get(url).status_code == 404
 
 
-def test_existing_user_accepts_while_logged_in(client, personas):
-    _invitation, link = invite_user(
+def test_existing_user_accepts_while_logged_in(client, personas, invite):
+    _invitation, token = invite(
         organisation=personas.organisation,
         email=personas.outsider.email,
         role=Role.TEACHER,
         by=personas.owner,
     )
     client.force_login(personas.outsider)
-    response = client.post(link.split("testserver")[-1].replace("http://127.0.0.1:8000", ""))
+    response = client.post(reverse("accounts:accept_invitation", args=[token]))
     assert response.status_code == 302
     assert personas.outsider.memberships.filter(organisation=personas.organisation).exists()
 
 
-def test_link_for_someone_else_is_refused(personas):
-    invitation, link = invite_user(
+def test_link_for_someone_else_is_refused(personas, invite):
+    invitation, token = invite(
         organisation=personas.organisation,
         email="x@test.example",
         role=Role.TEACHER,
         by=personas.owner,
     )
-    token = link.rstrip("/").rsplit("/", 1)[-1]
     with pytest.raises(DomainError) as error:
         accept_invitation(token=token, user=personas.outsider)
     assert error.value.code == "wrong_user"
@@ -124,7 +133,7 @@ def test_role_that_does_not_fit_the_organisation_is_refused(client, personas):
 
 def test_coordinator_invites_school_contact_into_own_school(personas):
     school = make_organisation(kind=OrgKind.SCHOOL, parent=personas.organisation)
-    invitation, _link = invite_user(
+    invitation = invite_user(
         organisation=school, email="icc@test.example", role=Role.SCHOOL_CONTACT, by=personas.owner
     )
     assert invitation.organisation == school
@@ -146,13 +155,13 @@ def test_workshop_lead_invites_volunteers_only(db):
 
 
 def test_reinviting_replaces_the_open_link(personas):
-    first, _ = invite_user(
+    first = invite_user(
         organisation=personas.organisation,
         email="a@test.example",
         role=Role.TEACHER,
         by=personas.owner,
     )
-    second, _ = invite_user(
+    second = invite_user(
         organisation=personas.organisation,
         email="a@test.example",
         role=Role.TEACHER,
@@ -163,8 +172,8 @@ def test_reinviting_replaces_the_open_link(personas):
     assert second.is_open
 
 
-def test_revoked_link_stops_working(client, personas):
-    invitation, link = invite_user(
+def test_revoked_link_stops_working(client, personas, invite):
+    invitation, token = invite(
         organisation=personas.organisation,
         email="a@test.example",
         role=Role.TEACHER,
@@ -173,8 +182,45 @@ def test_revoked_link_stops_working(client, personas):
     client.force_login(personas.owner)
     client.post(reverse("accounts:revoke_invitation", args=[invitation.pk]))
     client.logout()
-    token = link.rstrip("/").rsplit("/", 1)[-1]
     assert client.get(reverse("accounts:accept_invitation", args=[token])).status_code == 404
+
+
+def test_resending_makes_a_new_link_and_retires_the_old(
+    client, personas, invite, django_capture_on_commit_callbacks
+):
+    invitation, old = invite(
+        organisation=personas.organisation,
+        email="a@test.example",
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
+    client.force_login(personas.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:resend_invitation", args=[invitation.pk]))
+    new = link_token(mail.outbox[-1])
+    assert new != old
+    client.logout()
+    assert client.get(reverse("accounts:accept_invitation", args=[old])).status_code == 404
+    assert client.get(reverse("accounts:accept_invitation", args=[new])).status_code == 200
+
+
+def test_invitation_mail_is_in_the_invitees_language(personas, invite):
+    personas.outsider.language = "en"
+    personas.outsider.save()
+    invite(
+        organisation=personas.organisation,
+        email=personas.outsider.email,
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
+    assert "invites you" in mail.outbox[-1].body
+    invite(
+        organisation=personas.organisation,
+        email="nieuw@test.example",
+        role=Role.TEACHER,
+        by=personas.owner,
+    )
+    assert "nodigt je uit" in mail.outbox[-1].body
 
 
 def test_last_manager_cannot_be_removed(client, personas):

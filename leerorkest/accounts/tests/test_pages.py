@@ -131,3 +131,26 @@ def test_profile_saves_name_and_language(client, personas):
     response = client.post(reverse("accounts:profile"), {"full_name": "", "language": "xx"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"full_name", "language"}
+
+
+def test_dutch_by_default_whatever_the_browser_says(client, db):
+    response = client.get(reverse("accounts:login"), headers={"accept-language": "en-GB,en"})
+    assert response.headers["Content-Language"] == "nl"
+
+
+def test_language_switch_is_remembered_for_the_user(client, personas):
+    client.force_login(personas.member)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    personas.member.refresh_from_db()
+    assert personas.member.language == "en"
+    # A new browser without the cookie still gets the user's language after login.
+    other = type(client)()
+    other.force_login(personas.member)
+    assert other.get(reverse("home")).headers["Content-Language"] == "en"
+    assert client.get(reverse("set_language")).status_code == 405
+
+
+def test_api_follows_accept_language(client, db):
+    response = client.get("/api/v1/me", headers={"accept-language": "en"})
+    assert response.json()["message"] == "Authentication required."

@@ -112,12 +112,18 @@ def organisation_detail(request, pk):
                 )
                 return redirect("accounts:organisation_detail", organisation.pk)
     manages = Organisation.objects.for_user(request.user, write=True).filter(pk=pk).exists()
-    memberships = Membership.objects.none()
+    members = None
     invitations = Invitation.objects.none()
+    query = request.GET.get("q", "").strip()
     if manages:
         memberships = organisation.memberships.select_related("user").order_by(
             "user__full_name", "role"
         )
+        if query:
+            memberships = memberships.filter(
+                Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+            )
+        members = Paginator(memberships, 50).get_page(request.GET.get("page"))
         invitations = organisation.invitations.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).select_related("invited_by")
@@ -130,7 +136,8 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "manages": manages,
-            "memberships": memberships,
+            "page": members,
+            "query": query,
             "invitations": invitations,
             "children": children,
             "invite_form": invite_form,

@@ -154,3 +154,14 @@ def test_language_switch_is_remembered_for_the_user(client, personas):
 def test_api_follows_accept_language(client, db):
     response = client.get("/api/v1/me", headers={"accept-language": "en"})
     assert response.json()["message"] == "Authentication required."
+
+
+def test_member_list_is_searchable_and_paged(client, personas):
+    for index in range(60):
+        make_member(personas.organisation, Role.TEACHER, full_name=f"Docent {index:02d}")
+    client.force_login(personas.owner)
+    url = reverse("accounts:organisation_detail", args=[personas.organisation.pk])
+    page = client.get(url).context["page"]
+    assert page.paginator.count == 62 and len(page.object_list) == 50
+    found = client.get(url, {"q": "docent 07"}).context["page"]
+    assert [m.user.full_name for m in found] == ["Docent 07"]

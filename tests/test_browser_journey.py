@@ -131,3 +131,56 @@ def test_coordinator_logs_in_switches_language_and_logs_out(page, demo_site):
     page.goto(demo_site + "/")
     assert "/accounts/login/" in page.url
     assert page.console_errors == []
+
+
+A11Y_PROBE = """
+() => {
+  const problems = [];
+  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`))
+      || el.closest('label') || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    if (!labelled) problems.push('unlabelled ' + (el.name || el.outerHTML.slice(0, 60)));
+  }
+  for (const el of document.querySelectorAll('button, a[href]')) {
+    if (!(el.innerText || el.getAttribute('aria-label') || '').trim()) {
+      problems.push('nameless ' + el.outerHTML.slice(0, 60));
+    }
+  }
+  for (const img of document.querySelectorAll('img:not([alt])')) problems.push('no alt ' + img.src);
+  if (!document.documentElement.lang) problems.push('no lang');
+  if (document.querySelectorAll('h1').length !== 1) problems.push('not one h1');
+  if (document.scrollingElement.scrollWidth > window.innerWidth) {
+    problems.push('horizontal scroll: ' + document.scrollingElement.scrollWidth);
+  }
+  return problems;
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("email", "paths"),
+    [
+        ("coordinator@leerorkest.example", ["/", "/accounts/profile/", "/accounts/audit/"]),
+        (
+            "beheer@leerorkest.example",
+            ["/", "/accounts/organisations/", "/accounts/organisations/new/"],
+        ),
+        ("icc@leerorkest.example", ["/"]),
+    ],
+)
+def test_pages_meet_accessibility_basics_on_a_phone(page, demo_site, email, paths):
+    page.goto(demo_site + "/accounts/login/")
+    assert page.evaluate(A11Y_PROBE) == []
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("leerorkest-demo")
+    page.locator("main").get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(demo_site + "/")
+    for path in paths:
+        page.goto(demo_site + path)
+        assert page.evaluate(A11Y_PROBE) == [], path
+    # The first Tab lands on the skip link, and following it moves focus to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.console_errors == []

@@ -82,7 +82,9 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Organisation.objects.filter(kind=OrgKind.PROGRAMME)
+        self.fields["parent"].queryset = Organisation.objects.filter(
+            kind__in=[OrgKind.PROGRAMME, OrgKind.PARTNER]
+        )
         self.fields["parent"].required = False
 
     def clean(self):

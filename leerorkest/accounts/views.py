@@ -27,7 +27,7 @@ from leerorkest.accounts.forms import (
     TokenForm,
 )
 from leerorkest.accounts.middleware import SESSION_CONTEXT
-from leerorkest.accounts.models import ApiToken, AuditEvent, Invitation, Membership, Organisation
+from leerorkest.accounts.models import ApiToken, AuditEvent, Invitation, Organisation
 from leerorkest.accounts.navigation import home_figures
 from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind
 

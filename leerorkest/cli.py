@@ -92,8 +92,10 @@ def demo(argv: list[str]) -> None:
     parser.add_argument("--no-serve", action="store_true", help="build and print logins only")
     args = parser.parse_args(argv)
 
-    # The demo runs as a development site: readable errors, e-mail printed to the console.
+    # The demo runs as a development site: readable errors, e-mail printed to the console, and
+    # background tasks (such as invitation e-mail) run at once, without a separate worker.
     os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("TASK_BACKEND", "immediate")
     _setup()
     _check_var_dir()
     if not args.no_serve:

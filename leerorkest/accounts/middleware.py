@@ -47,7 +47,8 @@ class Context:
         else:
             self.membership = next((m for m in memberships if str(m.pk) == str(chosen)), None)
             if self.membership is None and memberships:
-                self.membership = memberships[0]
+                # Until the person switches, they act in the organisation they joined first.
+                self.membership = min(memberships, key=lambda m: (m.created_at, m.pk))
             if self.membership is not None:
                 self.role = self.membership.role
             elif user.is_platform_admin:

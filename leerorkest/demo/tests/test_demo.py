@@ -75,3 +75,36 @@ def test_national_scale_builds(db):
     build(scale="national")
     assert Organisation.objects.filter(kind=OrgKind.PARTNER).count() == 100
     assert School.objects.count() == 520
+
+
+EXPECTED_NAVIGATION = {
+    "platform_admin": {"home", "accounts:organisation_list", "accounts:audit_log"},
+    Role.COORDINATOR: {"home", "accounts:organisation_detail", "accounts:audit_log"},
+    Role.TEACHER: {"home", "accounts:organisation_detail"},
+    Role.SCHOOL_CONTACT: {"home", "accounts:organisation_detail"},
+    Role.DEPOT_STAFF: {"home", "accounts:organisation_detail", "accounts:audit_log"},
+    Role.WORKSHOP_LEAD: {"home", "accounts:organisation_detail"},
+    Role.WORKSHOP_VOLUNTEER: {"home", "accounts:organisation_detail"},
+    Role.PARTNER_COORDINATOR: {"home", "accounts:organisation_detail", "accounts:audit_log"},
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_printed_login_works_and_sees_its_navigation(client, db, settings, language):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",  # the demo hashes as production does
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    for role, email in build():
+        client.cookies["leerorkest_language"] = language
+        response = client.post(
+            "/accounts/login/", {"username": email, "password": "leerorkest-demo"}
+        )
+        assert response.status_code == 302, email
+        home = client.get("/")
+        assert home.headers["Content-Language"] == language
+        names = {item["name"] for item in home.context["nav_items"]} - {"accounts:profile"}
+        assert names == EXPECTED_NAVIGATION[role], role
+        # Acting in the organisation of the role that was printed.
+        assert home.context["request"].context.role == role
+        client.post("/accounts/logout/")

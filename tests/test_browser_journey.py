@@ -97,6 +97,8 @@ def page(demo_site, request):
 
 
 def test_coordinator_logs_in_switches_language_and_logs_out(page, demo_site):
+    from playwright.sync_api import expect
+
     page.goto(demo_site + "/")
     # Not logged in: the Dutch login page.
     assert page.locator("html").get_attribute("lang") == "nl"
@@ -113,10 +115,25 @@ def test_coordinator_logs_in_switches_language_and_logs_out(page, demo_site):
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     assert nav.get_by_role("link", name="Auditlog").is_visible()
 
-    # Switch to English.
+    # The member list filters as the coordinator types (htmx), without leaving the page.
+    nav.get_by_role("link", name="Onze organisatie").click()
+    page.wait_for_load_state()
+    rows = page.locator("#members tbody tr")
+    assert rows.count() == 50
+    page.get_by_label("Naam of e-mailadres").fill("docent17@")
+    expect(rows).to_have_count(1)
+    assert "docent17@leerorkest.example" in rows.first.inner_text()
+    assert "q=docent17" in page.url
+
+    # Switch to English (on a phone the switch sits behind the menu button).
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
+    # Back on the same page, now in English.
+    assert page.url.endswith("/accounts/organisations/1/")
     assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Members").is_visible()
+    page.goto(demo_site + "/")
     assert page.locator("h1").inner_text().startswith("Welcome")
     page.get_by_role("button", name="Menu").click()
     assert (

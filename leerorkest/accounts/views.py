@@ -130,9 +130,12 @@ def organisation_detail(request, pk):
     children = organisation.children.filter(is_active=True).annotate(
         member_count=Count("memberships__user", distinct=True)
     )
+    template = "accounts/organisation_detail.html"
+    if request.htmx and request.method == "GET" and manages:
+        template += "#members"  # the search box asks for the member table only
     return render(
         request,
-        "accounts/organisation_detail.html",
+        template,
         {
             "organisation": organisation,
             "manages": manages,

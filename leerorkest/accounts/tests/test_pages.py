@@ -165,3 +165,13 @@ def test_member_list_is_searchable_and_paged(client, personas):
     assert page.paginator.count == 62 and len(page.object_list) == 50
     found = client.get(url, {"q": "docent 07"}).context["page"]
     assert [m.user.full_name for m in found] == ["Docent 07"]
+
+
+def test_member_search_from_htmx_returns_only_the_table(client, personas):
+    client.force_login(personas.owner)
+    url = reverse("accounts:organisation_detail", args=[personas.organisation.pk])
+    response = client.get(url, {"q": personas.member.full_name}, headers={"hx-request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="members"')
+    assert personas.member.email in html and personas.owner.email not in html
+    assert "<html" not in html

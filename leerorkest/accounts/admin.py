@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from leerorkest.accounts.actions import deactivate_user
 from leerorkest.accounts.models import (
     ApiToken,
     AuditEvent,
@@ -42,6 +43,14 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
     ]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        blocking = change and "is_active" in form.changed_data and not obj.is_active
+        if blocking:
+            obj.is_active = True  # let the action do it, so sessions and tokens end with it
+        super().save_model(request, obj, form, change)
+        if blocking:
+            deactivate_user(user=obj, by=request.user)
 
 
 @admin.register(Invitation)

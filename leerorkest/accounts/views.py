@@ -127,8 +127,10 @@ def organisation_detail(request, pk):
         invitations = organisation.invitations.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).select_related("invited_by")
-    children = organisation.children.filter(is_active=True).annotate(
-        member_count=Count("memberships__user", distinct=True)
+    children = (
+        organisation.children.filter(is_active=True)
+        .select_related("school__neighbourhood__district")
+        .annotate(member_count=Count("memberships__user", distinct=True))
     )
     template = "accounts/organisation_detail.html"
     if request.htmx and request.method == "GET" and manages:

@@ -129,3 +129,24 @@ def test_password_reset_sends_a_one_time_link(client, personas, mailoutbox):
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@test.example"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
+
+
+def test_blocking_in_the_admin_site_ends_sessions_too(client, personas, platform_admin, rf):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from leerorkest.accounts.models import User
+
+    log_in(client, personas.member.email)
+    key = client.session.session_key
+    user = User.objects.get(pk=personas.member.pk)
+    user.is_active = False
+    request = rf.post("/admin/")
+    request.user = platform_admin
+    form = SimpleNamespace(changed_data=["is_active"])
+    admin.site._registry[User].save_model(request, user, form, change=True)
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert not Session.objects.filter(session_key=key).exists()
+    assert AuditEvent.objects.filter(action="user.deactivate", object_id=str(user.pk)).exists()

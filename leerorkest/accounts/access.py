@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from leerorkest.accounts.models import Membership, Organisation
+from leerorkest.accounts.models import Invitation, Membership, Organisation
 from leerorkest.accounts.roles import MANAGER_ROLES, PLATFORM_ADMIN
 
 
@@ -114,4 +114,15 @@ def get_membership_for_user(user, pk, *, write: bool = False) -> Membership:
     try:
         return queryset.select_related("user", "organisation").get(pk=pk)
     except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_invitation_for_user(user, pk) -> Invitation:
+    """An invitation of an organisation the user manages; otherwise 404."""
+    managed = Organisation.objects.for_user(user, write=True)
+    try:
+        return Invitation.objects.select_related("organisation").get(
+            organisation__in=managed, pk=pk
+        )
+    except (Invitation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

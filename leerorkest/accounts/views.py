@@ -14,6 +14,7 @@ from leerorkest.accounts.access import (
     MANAGERS,
     PLATFORM_ADMINS,
     PUBLIC,
+    get_invitation_for_user,
     get_membership_for_user,
     get_organisation_for_user,
     rule,
@@ -154,10 +155,7 @@ def organisation_detail(request, pk):
 @require_POST
 @rule(MANAGERS)
 def revoke_invitation(request, pk):
-    managed = Organisation.objects.for_user(request.user, write=True)
-    invitation = Invitation.objects.filter(organisation__in=managed, pk=pk).first()
-    if invitation is None:
-        raise Http404
+    invitation = get_invitation_for_user(request.user, pk)
     try:
         actions.revoke_invitation(invitation=invitation, by=request.user)
         messages.success(request, _("Invitation withdrawn."))
@@ -169,10 +167,7 @@ def revoke_invitation(request, pk):
 @require_POST
 @rule(MANAGERS)
 def resend_invitation(request, pk):
-    managed = Organisation.objects.for_user(request.user, write=True)
-    invitation = Invitation.objects.filter(organisation__in=managed, pk=pk).first()
-    if invitation is None:
-        raise Http404
+    invitation = get_invitation_for_user(request.user, pk)
     try:
         actions.resend_invitation(invitation=invitation, by=request.user)
         messages.success(request, _("Invitation sent again, with a new link."))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
@@ -238,7 +239,13 @@ def profile(request):
         translation.activate(user.language)
         messages.success(request, _("Your details are saved."))
         response = redirect("accounts:profile")
-        response.set_cookie("leerorkest_language", user.language, samesite="Lax", httponly=True)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
         return response
     return render(request, "accounts/profile.html", _profile_context(request, form, TokenForm()))
 

@@ -166,6 +166,13 @@ A11Y_PROBE = """
   for (const img of document.querySelectorAll('img:not([alt])')) problems.push('no alt ' + img.src);
   if (!document.documentElement.lang) problems.push('no lang');
   if (document.querySelectorAll('h1').length !== 1) problems.push('not one h1');
+  for (const el of document.querySelectorAll('main *')) {
+    const style = getComputedStyle(el);
+    if (el.clientWidth > 0 && style.overflowX === 'visible' && style.display !== 'inline'
+        && el.scrollWidth > el.clientWidth + 1 && !el.closest('.table-wrap')) {
+      problems.push('text overflows ' + el.outerHTML.slice(0, 60));
+    }
+  }
   if (document.scrollingElement.scrollWidth > window.innerWidth) {
     problems.push('horizontal scroll: ' + document.scrollingElement.scrollWidth);
   }

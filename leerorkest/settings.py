@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "leerorkest.accounts.apps.AccountsConfig",
     "leerorkest.schools.apps.SchoolsConfig",
+    "leerorkest.programme.apps.ProgrammeConfig",
 ]
 
 MIDDLEWARE = [

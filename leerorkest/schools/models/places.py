@@ -58,6 +58,14 @@ class Neighbourhood(models.Model):
         return self.name
 
 
+class HolidayRegion(models.TextChoices):
+    """The three Dutch school-holiday regions (Amsterdam is Noord)."""
+
+    NOORD = "noord", _("North")
+    MIDDEN = "midden", _("Middle")
+    ZUID = "zuid", _("South")
+
+
 class SchoolQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(organisation__in=Organisation.objects.for_user(user))
@@ -84,6 +92,12 @@ class School(models.Model):
         null=True,
         blank=True,
     )
+    holiday_region = models.CharField(
+        _("holiday region"),
+        max_length=10,
+        choices=HolidayRegion.choices,
+        default=HolidayRegion.NOORD,
+    )
 
     objects = SchoolQuerySet.as_manager()
 
@@ -94,3 +108,7 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.organisation.name
+
+    @property
+    def programme(self) -> Organisation:
+        return self.organisation.parent

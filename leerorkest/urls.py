@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("accounts/", include("leerorkest.accounts.urls")),
+    path("", include("leerorkest.schools.urls")),
+    path("", include("leerorkest.programme.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -105,6 +105,9 @@ def test_a_view_without_a_rule_is_noticed():
 # personas.organisation (the owner's), plus the method to use.
 ObjectBuilder = Callable[..., tuple[str, dict]]
 
+# Links whose path is the credential; the accounts tests follow them with real tokens.
+CREDENTIAL_LINKS = {"accounts:accept_invitation", "accounts:password_reset_confirm"}
+
 
 def _organisation(p):
     return "get", {"pk": p.organisation.pk}
@@ -155,6 +158,21 @@ OBJECT_OPERATIONS: dict[str, Callable] = {
     "/organisations/{org_id}/members": lambda p: {"org_id": p.organisation.pk},
 }
 
+
+def _collect_builders() -> None:
+    """Each part of the platform keeps its builders in tests/access_<part>.py."""
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("access_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        OBJECT_URLS.update(getattr(module, "OBJECT_URLS", {}))
+        OBJECT_OPERATIONS.update(getattr(module, "OBJECT_OPERATIONS", {}))
+        CREDENTIAL_LINKS.update(getattr(module, "CREDENTIAL_LINKS", set()))
+
+
+_collect_builders()
+
 PASSWORD_RESET_CONFIRM_OK = {200}  # Django's own page: "this link is no longer valid"
 
 
@@ -189,10 +207,6 @@ def test_outsider_gets_404_on_object_url(client, personas, name):
         assert response.context["validlink"] is False
         return
     assert response.status_code == 404, f"{method.upper()} {url}: {response.status_code}"
-
-
-# Links whose path is the credential; the accounts tests follow them with real tokens.
-CREDENTIAL_LINKS = {"accounts:accept_invitation", "accounts:password_reset_confirm"}
 
 
 @pytest.mark.parametrize("name", sorted(set(OBJECT_URLS) - CREDENTIAL_LINKS))

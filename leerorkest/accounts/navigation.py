@@ -22,20 +22,38 @@ class NavItem:
     roles: frozenset[str]
     # Some pages are about the active organisation and take its id.
     with_organisation: bool = False
+    # Position in the menu: 0 home, 100s programme pages, 800s administration, 900 account.
+    order: int = 500
 
 
 NAVIGATION: list[NavItem] = [
-    NavItem(_("Home"), "home", ALL_ROLES),
-    NavItem(_("Organisations"), "accounts:organisation_list", frozenset({PLATFORM_ADMIN})),
+    NavItem(_("Home"), "home", ALL_ROLES, order=0),
+    NavItem(
+        _("Organisations"), "accounts:organisation_list", frozenset({PLATFORM_ADMIN}), order=800
+    ),
     NavItem(
         _("Our organisation"),
         "accounts:organisation_detail",
         ALL_ROLES - {PLATFORM_ADMIN},
         with_organisation=True,
+        order=810,
     ),
-    NavItem(_("Audit trail"), "accounts:audit_log", frozenset({*MANAGER_ROLES, PLATFORM_ADMIN})),
-    NavItem(_("My account"), "accounts:profile", ALL_ROLES),
+    NavItem(
+        _("Audit trail"),
+        "accounts:audit_log",
+        frozenset({*MANAGER_ROLES, PLATFORM_ADMIN}),
+        order=820,
+    ),
+    NavItem(_("My account"), "accounts:profile", ALL_ROLES, order=900),
 ]
+
+
+def register(*items: NavItem) -> None:
+    """Apps add their menu entries from their AppConfig.ready()."""
+    for item in items:
+        if item not in NAVIGATION:
+            NAVIGATION.append(item)
+    NAVIGATION.sort(key=lambda item: item.order)
 
 
 def navigation_for(context) -> list[dict]:

@@ -1,0 +1,3 @@
+"""Instrument choice, assignment and lesson-group pages."""
+
+urlpatterns: list = []

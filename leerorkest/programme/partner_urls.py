@@ -1,0 +1,3 @@
+"""Partner organisations, agreements and events."""
+
+urlpatterns: list = []

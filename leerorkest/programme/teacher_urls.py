@@ -1,0 +1,3 @@
+"""Teacher pages, including a teacher's own groups on a phone."""
+
+urlpatterns: list = []

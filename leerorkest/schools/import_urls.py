@@ -1,0 +1,3 @@
+"""Class-list import pages (filled in by the import feature)."""
+
+urlpatterns: list = []

@@ -154,6 +154,20 @@ class ConsentPurpose(models.TextChoices):
     NAME_PUBLISHED = "name_published", _("Name in publications")
 
 
+class ConsentQuerySet(models.QuerySet):
+    def consenting_pupil_ids(self, purpose: str, pupil_ids=None) -> set[int]:
+        """Ids of pupils whose newest decision for `purpose` is "given" (none means no)."""
+        rows = self.filter(purpose=purpose)
+        if pupil_ids is not None:
+            rows = rows.filter(pupil_id__in=pupil_ids)
+        newest: dict[int, bool] = {}
+        for pupil_id, given in rows.order_by("pupil_id", "-recorded_at", "-id").values_list(
+            "pupil_id", "given"
+        ):
+            newest.setdefault(pupil_id, given)
+        return {pupil_id for pupil_id, given in newest.items() if given}
+
+
 class Consent(models.Model):
     """One decision of a parent about one purpose. Append-only: the newest row per purpose is
     in force; none means no consent (target P1)."""
@@ -172,6 +186,8 @@ class Consent(models.Model):
     decided_on = models.DateField(_("date"))
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

@@ -17,6 +17,7 @@ from leerorkest.accounts.audit import audit
 from leerorkest.accounts.models import Invitation, Membership, Organisation, User, hash_secret
 from leerorkest.accounts.roles import OrgKind, Role
 from leerorkest.demo import data
+from leerorkest.demo import programme as programme_steps
 from leerorkest.schools.models import District, Neighbourhood, School
 
 DEMO_PASSWORD = "leerorkest-demo"  # noqa: S105 - printed on purpose; demo databases only
@@ -35,7 +36,7 @@ class Scale:
 
 
 SCALES = {
-    "amsterdam": Scale("amsterdam", 20, 100, len(data.PARTNER_TOWNS), 0, 2),
+    "amsterdam": Scale("amsterdam", 20, 100, len(data.PARTNER_TOWNS), 2, 2),
     "national": Scale("national", 20, 100, 100, 5, 20),
 }
 
@@ -51,6 +52,13 @@ class Demo:
     logins: list[tuple[str, str]] = field(default_factory=list)
     used_names: set[str] = field(default_factory=set)
     used_brins: set[str] = field(default_factory=set)
+    domain: str = DOMAIN
+    # Filled by the programme steps (leerorkest.demo.programme).
+    years: dict = field(default_factory=dict)
+    menus: dict = field(default_factory=dict)
+    pupils: list = field(default_factory=list)
+    teachers: list = field(default_factory=list)
+    lesson_groups: list = field(default_factory=list)
 
     def person(self) -> str:
         while True:
@@ -253,7 +261,13 @@ def step_people(demo: Demo) -> None:
 
 
 Step = Callable[[Demo], None]
-STEPS: list[Step] = [step_places, step_organisations, step_schools, step_people]
+STEPS: list[Step] = [
+    step_places,
+    step_organisations,
+    step_schools,
+    step_people,
+    *programme_steps.STEPS,
+]
 
 
 def build(*, scale: str = "amsterdam", seed: int = 2026) -> list[tuple[str, str]]:

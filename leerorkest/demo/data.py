@@ -229,3 +229,44 @@ SURNAMES = [
     "Doğan",
     "Veenstra",
 ]
+
+# Children's given names, as varied as an Amsterdam class list (all invented combinations).
+CHILD_NAMES = [
+    "Aya", "Adam", "Amira", "Ayoub", "Bilal", "Bo", "Dani", "Daan", "Djeneba", "Elif", "Emma",
+    "Emir", "Fatima", "Finn", "Ghizlane", "Hiba", "Ilias", "Imran", "Ines", "Isa", "Jada",
+    "Jayden", "Jesse", "Julia", "Kenzo", "Khadija", "Kofi", "Lina", "Liam", "Lotte", "Luca",
+    "Maryam", "Mees", "Milan", "Mila", "Mohammed", "Nadia", "Nour", "Noah", "Oumaima", "Owen",
+    "Quincy", "Rayan", "Rania", "Roos", "Safae", "Sam", "Sara", "Selin", "Senna", "Shanice",
+    "Sofia", "Tess", "Tim", "Vera", "Wassim", "Xavi", "Yasmine", "Yusuf", "Zayn", "Zoë",
+    "Anouar", "Chayenne", "Dex", "Esmee", "Gianni", "Hamza", "Jamal", "Kyra", "Levi", "Malak",
+]
+# (surname prefix, surname)
+CHILD_SURNAMES = [
+    ("", "Yilmaz"), ("", "El Idrissi"), ("de", "Vries"), ("van", "Dijk"), ("", "Bakker"),
+    ("", "Mensah"), ("", "Asante"), ("", "Pinas"), ("", "Kartosen"), ("van der", "Berg"),
+    ("", "Benali"), ("", "Doğan"), ("", "Kaya"), ("de", "Jong"), ("", "Tahiri"), ("", "Boateng"),
+    ("", "Sedney"), ("", "Koç"), ("van", "Leeuwen"), ("", "Amrani"), ("", "Wijngaarde"),
+    ("", "Ramdin"), ("", "Öztürk"), ("de", "Graaf"), ("", "Visser"), ("", "Haddou"),
+    ("ter", "Horst"), ("", "Oduro"), ("", "Chaouch"), ("", "Martina"), ("", "Sno"),
+    ("van den", "Heuvel"), ("", "Aydın"), ("", "Bouzid"), ("", "Nunes"), ("", "Tjon"),
+]
+CLASS_TEACHERS = [
+    "juf Sandra", "meester Ahmed", "juf Linda", "meester Joris", "juf Fatma", "juf Inge",
+    "meester Ruud", "juf Naima", "juf Esther", "meester Kees", "juf Wendy", "juf Meryem",
+]
+SECONDARY_SCHOOLS = [
+    "SG Reigersbos", "Open Schoolgemeenschap Bijlmer", "Calvijn College", "Bredero Mavo",
+    "IJburg College", "Mundus College", "Hervormd Lyceum West",
+]
+
+PARTNERS = [
+    ("Nederlands Philharmonisch Orkest", "orchestra", "Amsterdam"),
+    ("Muziekcentrum Zuidoost", "cultural_centre", "Amsterdam"),
+    ("Podium Mozaïek", "venue", "Amsterdam"),
+    ("Tolhuistuin", "venue", "Amsterdam"),
+    ("Muziekgebouw aan 't IJ", "venue", "Amsterdam"),
+    ("Buurthuis De Meeuw", "welfare", "Amsterdam"),
+    ("Dynamo Jeugdwerk", "welfare", "Amsterdam"),
+    ("Jeugdfonds Sport & Cultuur Amsterdam", "youth_fund", "Amsterdam"),
+    ("Openbare Bibliotheek Amsterdam", "other", "Amsterdam"),
+]

@@ -37,8 +37,12 @@ def test_amsterdam_demo_has_every_part(db):
     assert {"Aruba", "Curaçao", "Bonaire"} <= set(
         Organisation.objects.filter(kind=OrgKind.PARTNER).values_list("region", flat=True)
     )
-    schools = School.objects.select_related("organisation", "neighbourhood")
+    schools = School.objects.filter(organisation__parent=programme).select_related(
+        "organisation", "neighbourhood"
+    )
     assert schools.count() == 20
+    # The partner programmes run a few schools of their own.
+    assert School.objects.exclude(organisation__parent=programme).count() == 2 * 42
     for school in schools:
         brin_validator(school.brin)
         assert school.organisation.parent == programme
@@ -50,6 +54,33 @@ def test_amsterdam_demo_has_every_part(db):
     for _role, email in logins:
         assert User.objects.get(email=email).check_password("leerorkest-demo")
     assert demo_logins() == logins
+
+
+def test_amsterdam_demo_has_a_year_in_progress(db):
+    from leerorkest.programme.models import (
+        Ensemble,
+        InstrumentChoice,
+        LessonGroup,
+        Teacher,
+    )
+    from leerorkest.schools.models import ClassPlacement, Pupil, SchoolYear
+
+    build(scale="amsterdam")
+    year = SchoolYear.objects.current()
+    assert 4500 <= Pupil.objects.count() <= 6000
+    placed = ClassPlacement.objects.filter(school_year=year)
+    assert placed.count() == Pupil.objects.filter(placements__school_year=year).count()
+    assert set(placed.values_list("school_class__year_group", flat=True)) == set(range(3, 9))
+    # Groep 5 has chosen, nobody is assigned yet; groep 6-8 play in lesson groups.
+    groep5 = InstrumentChoice.objects.filter(school_year=year)
+    assert groep5.exists() and not groep5.filter(assigned__isnull=False).exists()
+    assert all(len({c.first_id, c.second_id, c.third_id}) == 3 for c in groep5)
+    assert LessonGroup.objects.filter(school_year=year, year_group__in=[6, 7, 8]).count() > 300
+    assert Teacher.objects.count() == 100
+    demo_teacher = Teacher.objects.get(email="docent@leerorkest.example")
+    assert 3 <= demo_teacher.lesson_groups.count() <= 8
+    assert Ensemble.objects.filter(kind="neighbourhood_orchestra").count() == 3
+    assert Ensemble.objects.filter(kind="school_orchestra").count() == 80
 
 
 def test_demo_is_deterministic(db):
@@ -74,7 +105,7 @@ def test_refuses_a_database_that_is_not_empty(personas):
 def test_national_scale_builds(db):
     build(scale="national")
     assert Organisation.objects.filter(kind=OrgKind.PARTNER).count() == 100
-    assert School.objects.count() == 520
+    assert School.objects.count() == 20 + 100 * 5
 
 
 EXPECTED_NAVIGATION = {

@@ -1,8 +1,24 @@
 """Menu entries of the school and pupil pages (registered from SchoolsConfig.ready)."""
 
-from leerorkest.accounts.navigation import NavItem, register
+from django.utils.translation import gettext_lazy as _
 
-ITEMS: list[NavItem] = []
+from leerorkest.accounts.navigation import NavItem, register
+from leerorkest.accounts.roles import Role
+
+ITEMS: list[NavItem] = [
+    NavItem(
+        _("Schools"),
+        "schools:school_list",
+        frozenset({Role.COORDINATOR, Role.PARTNER_COORDINATOR, Role.SCHOOL_CONTACT}),
+        order=100,
+    ),
+    NavItem(
+        _("Pupils"),
+        "schools:pupil_list",
+        frozenset({Role.COORDINATOR, Role.PARTNER_COORDINATOR, Role.SCHOOL_CONTACT}),
+        order=120,
+    ),
+]
 
 
 def register_all() -> None:

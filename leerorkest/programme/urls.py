@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("leerorkest.programme.choice_urls")),
     path("", include("leerorkest.programme.teacher_urls")),
     path("", include("leerorkest.programme.partner_urls")),
+    path("", include("leerorkest.programme.ensemble_urls")),
 ]

@@ -120,3 +120,4 @@ def test_teachers_and_school_contacts_have_no_ensemble_pages(client, personas, w
     for user in (personas.member, world.contact):
         client.force_login(user)
         assert client.get(reverse("programme:ensemble_list")).status_code == 403
+        assert client.get(reverse("programme:ensemble_detail", args=[wto.pk])).status_code == 403

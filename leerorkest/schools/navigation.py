@@ -22,4 +22,7 @@ ITEMS: list[NavItem] = [
 
 
 def register_all() -> None:
+    from leerorkest.schools.figures import register_figures
+
     register(*ITEMS)
+    register_figures()

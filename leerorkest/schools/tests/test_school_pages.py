@@ -194,3 +194,18 @@ def test_rollover_pages(client, personas, world):
     assert client.post(reverse("schools:rollover_undo", args=[rollover.pk])).status_code == 302
     rollover.refresh_from_db()
     assert rollover.undone_at is not None
+
+
+def test_home_figures_for_coordinator_and_school_contact(client, personas):
+    from django.utils import timezone
+
+    from leerorkest.demo.programme import current_start_year
+
+    world = build_world(personas, start_year=current_start_year(timezone.localdate()))
+    client.force_login(personas.owner)
+    figures = {f.key: f.value for f in client.get(reverse("home")).context["figures"]}
+    assert (figures["schools_taking_part"], figures["pupils_this_year"]) == (1, 12)
+    assert figures["leaving_groep_8"] == 0
+    client.force_login(world.contact)
+    figures = {f.key: f.value for f in client.get(reverse("home")).context["figures"]}
+    assert (figures["classes_this_year"], figures["pupils_this_year"]) == (4, 12)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from leerorkest.accounts.models import User
 from leerorkest.accounts.roles import Role
 from leerorkest.demo import data
+from leerorkest.programme import catalogue as instrument_catalogue
 from leerorkest.programme.models import (
     Agreement,
     Ensemble,
@@ -100,6 +101,7 @@ def amsterdam_schools(demo) -> list[School]:
 
 
 def step_participation(demo) -> None:
+    instrument_catalogue.install(InstrumentType)  # idempotent; survives a flush
     catalogue = {i.code: i for i in InstrumentType.objects.all()}
     today = timezone.localdate()
     schools = amsterdam_schools(demo)
@@ -120,14 +122,27 @@ def step_participation(demo) -> None:
                 day_ends_at=time(14, 45) if music_day != 2 else time(12, 15),
             )
             participation.instruments.set(menu)
-        names = ["Aula", "Gymzaal", "Lokaal 1.04", "Lokaal 1.12", "Speellokaal", "Bibliotheek",
-                 "Lokaal 0.08", "Teamkamer"]
+        names = [
+            "Aula",
+            "Gymzaal",
+            "Lokaal 1.04",
+            "Lokaal 1.12",
+            "Speellokaal",
+            "Bibliotheek",
+            "Lokaal 0.08",
+            "Teamkamer",
+        ]
         for number, name in enumerate(names[: 4 + index % 5]):
-            rooms.append(Room(
-                school=school, name=name, capacity=30 if number < 2 else 8,
-                fits_harp=number in (0, 4), fits_percussion=number in (0, 1),
-                cello_storage=number == 2,
-            ))
+            rooms.append(
+                Room(
+                    school=school,
+                    name=name,
+                    capacity=30 if number < 2 else 8,
+                    fits_harp=number in (0, 4),
+                    fits_percussion=number in (0, 1),
+                    cello_storage=number == 2,
+                )
+            )
     Room.objects.bulk_create(rooms)
 
 
@@ -146,16 +161,25 @@ def step_pupils(demo) -> None:
         for year_group in range(3, 9):
             for letter in letters:
                 teacher = demo.rng.choice(data.CLASS_TEACHERS)
-                classes_now.append(SchoolClass(
-                    school=school, school_year=now, year_group=year_group,
-                    name=f"{year_group}{letter}", class_teacher=teacher,
-                ))
+                classes_now.append(
+                    SchoolClass(
+                        school=school,
+                        school_year=now,
+                        year_group=year_group,
+                        name=f"{year_group}{letter}",
+                        class_teacher=teacher,
+                    )
+                )
                 if year_group > 3:
-                    classes_last.append(SchoolClass(
-                        school=school, school_year=last, year_group=year_group - 1,
-                        name=f"{year_group - 1}{letter}",
-                        class_teacher=demo.rng.choice(data.CLASS_TEACHERS),
-                    ))
+                    classes_last.append(
+                        SchoolClass(
+                            school=school,
+                            school_year=last,
+                            year_group=year_group - 1,
+                            name=f"{year_group - 1}{letter}",
+                            class_teacher=demo.rng.choice(data.CLASS_TEACHERS),
+                        )
+                    )
                 for _ in range(demo.rng.randint(23, 29)):
                     given, prefix, surname = child_name(demo)
                     # Age on 1 October is groep + 4.
@@ -163,14 +187,21 @@ def step_pupils(demo) -> None:
                         days=demo.rng.randint(0, 364)
                     )
                     with_parent = demo.rng.random() < 0.7
-                    pupils.append(Pupil(
-                        organisation=programme, given_name=given, surname_prefix=prefix,
-                        surname=surname, date_of_birth=born,
-                        parent_name=f"{demo.rng.choice(data.FIRST_NAMES)} {surname}"
-                        if with_parent else "",
-                        parent_phone=f"06-{demo.rng.randint(10000000, 99999999)}"
-                        if with_parent else "",
-                    ))
+                    pupils.append(
+                        Pupil(
+                            organisation=programme,
+                            given_name=given,
+                            surname_prefix=prefix,
+                            surname=surname,
+                            date_of_birth=born,
+                            parent_name=f"{demo.rng.choice(data.FIRST_NAMES)} {surname}"
+                            if with_parent
+                            else "",
+                            parent_phone=f"06-{demo.rng.randint(10000000, 99999999)}"
+                            if with_parent
+                            else "",
+                        )
+                    )
                     plan.append((school.pk, now.pk, f"{year_group}{letter}", year_group))
     classes_now = SchoolClass.objects.bulk_create(classes_now)
     classes_last = SchoolClass.objects.bulk_create(classes_last)
@@ -178,26 +209,36 @@ def step_pupils(demo) -> None:
     by_key = {(c.school_id, c.school_year_id, c.name): c for c in classes_now + classes_last}
     placements = []
     for pupil, (school_id, year_id, name, year_group) in zip(pupils, plan, strict=True):
-        placements.append(ClassPlacement(
-            pupil=pupil, school_class=by_key[(school_id, year_id, name)], school_year_id=year_id,
-            is_leaving=year_group == 8,
-        ))
+        placements.append(
+            ClassPlacement(
+                pupil=pupil,
+                school_class=by_key[(school_id, year_id, name)],
+                school_year_id=year_id,
+                is_leaving=year_group == 8,
+            )
+        )
         if year_group > 3:
             previous = by_key[(school_id, last.pk, f"{year_group - 1}{name[-1]}")]
-            placements.append(ClassPlacement(pupil=pupil, school_class=previous,
-                                             school_year_id=last.pk))
+            placements.append(
+                ClassPlacement(pupil=pupil, school_class=previous, school_year_id=last.pk)
+            )
     ClassPlacement.objects.bulk_create(placements)
     demo.pupils = list(zip(pupils, plan, strict=True))
     coordinator = User.objects.get(email=f"coordinator@{demo.domain}")
     consents = []
     for pupil in pupils:
         if demo.rng.random() < 0.85:
-            consents.append(Consent(
-                pupil=pupil, purpose=ConsentPurpose.PHOTO_VIDEO,
-                given=demo.rng.random() < 0.8, given_by=pupil.parent_name or "ouder",
-                source=Consent.Source.PAPER, decided_on=now.starts_on + timedelta(days=30),
-                recorded_by=coordinator,
-            ))
+            consents.append(
+                Consent(
+                    pupil=pupil,
+                    purpose=ConsentPurpose.PHOTO_VIDEO,
+                    given=demo.rng.random() < 0.8,
+                    given_by=pupil.parent_name or "ouder",
+                    source=Consent.Source.PAPER,
+                    decided_on=now.starts_on + timedelta(days=30),
+                    recorded_by=coordinator,
+                )
+            )
     Consent.objects.bulk_create(consents)
 
 
@@ -208,20 +249,26 @@ def step_teachers(demo) -> None:
     districts = list(District.objects.all())
     today = timezone.localdate()
     users = list(
-        User.objects.filter(memberships__organisation=programme,
-                            memberships__role=Role.TEACHER).order_by("pk")
+        User.objects.filter(
+            memberships__organisation=programme, memberships__role=Role.TEACHER
+        ).order_by("pk")
     )
-    teachers = Teacher.objects.bulk_create([
-        Teacher(
-            organisation=programme, user=user, full_name=user.full_name, email=user.email,
-            phone=f"06-{demo.rng.randint(10000000, 99999999)}",
-            is_conductor=index % 15 == 7,
-            contracted_hours=demo.rng.choice([4, 6, 8, 12, 16, 20]),
-            # A spread of certificates: a few expired or about to.
-            vog_date=today - timedelta(days=demo.rng.randint(30, 3 * 365 + 40)),
-        )
-        for index, user in enumerate(users)
-    ])
+    teachers = Teacher.objects.bulk_create(
+        [
+            Teacher(
+                organisation=programme,
+                user=user,
+                full_name=user.full_name,
+                email=user.email,
+                phone=f"06-{demo.rng.randint(10000000, 99999999)}",
+                is_conductor=index % 15 == 7,
+                contracted_hours=demo.rng.choice([4, 6, 8, 12, 16, 20]),
+                # A spread of certificates: a few expired or about to.
+                vog_date=today - timedelta(days=demo.rng.randint(30, 3 * 365 + 40)),
+            )
+            for index, user in enumerate(users)
+        ]
+    )
     availability, training = [], []
     for index, teacher in enumerate(teachers):
         main = catalogue[index % len(catalogue)]
@@ -232,15 +279,20 @@ def step_teachers(demo) -> None:
         if index == 0:
             weekdays.add(demo_music_day(today))
         availability += [
-            TeacherAvailability(teacher=teacher, weekday=day, starts_at=time(8, 0),
-                                ends_at=time(16, 0))
+            TeacherAvailability(
+                teacher=teacher, weekday=day, starts_at=time(8, 0), ends_at=time(16, 0)
+            )
             for day in sorted(weekdays)
         ]
         if index % 4 == 0:
-            training.append(TrainingRecord(
-                teacher=teacher, title="Sociaal-pedagogische aanpak in de Leerorkestles",
-                attended_on=today - timedelta(days=demo.rng.randint(20, 400)), hours=3,
-            ))
+            training.append(
+                TrainingRecord(
+                    teacher=teacher,
+                    title="Sociaal-pedagogische aanpak in de Leerorkestles",
+                    attended_on=today - timedelta(days=demo.rng.randint(20, 400)),
+                    hours=3,
+                )
+            )
     TeacherAvailability.objects.bulk_create(availability)
     TrainingRecord.objects.bulk_create(training)
     demo.teachers = teachers
@@ -266,9 +318,16 @@ def step_choices_and_groups(demo) -> None:
         menu = demo.menus[school_id]
         if year_group == 5:
             share = -(-len(pupils) // len(menu))
-            targets += [SectionTarget(school_id=school_id, school_year=now, year_group=5,
-                                      instrument=i, wanted=min(share + 1, 2 * i.lesson_group_size))
-                        for i in menu]
+            targets += [
+                SectionTarget(
+                    school_id=school_id,
+                    school_year=now,
+                    year_group=5,
+                    instrument=i,
+                    wanted=min(share + 1, 2 * i.lesson_group_size),
+                )
+                for i in menu
+            ]
             for pupil in pupils:
                 first, second, third = demo.rng.sample(menu, k=3)
                 # Violin and percussion are popular, as everywhere.
@@ -276,8 +335,11 @@ def step_choices_and_groups(demo) -> None:
                     first = menu[0]
                     others = dict.fromkeys(i for i in (second, third, *menu) if i != first)
                     second, third = list(others)[:2]
-                choices.append(InstrumentChoice(pupil=pupil, school_year=now, first=first,
-                                                second=second, third=third))
+                choices.append(
+                    InstrumentChoice(
+                        pupil=pupil, school_year=now, first=first, second=second, third=third
+                    )
+                )
             continue
         if year_group < 6:
             continue
@@ -286,8 +348,11 @@ def step_choices_and_groups(demo) -> None:
         for index, pupil in enumerate(pupils):
             instrument = menu[index % len(menu)]
             per_instrument.setdefault(instrument.pk, []).append(pupil)
-            choices.append(InstrumentChoice(pupil=pupil, school_year=chosen_in, first=instrument,
-                                            assigned=instrument))
+            choices.append(
+                InstrumentChoice(
+                    pupil=pupil, school_year=chosen_in, first=instrument, assigned=instrument
+                )
+            )
         for instrument in menu:
             players = per_instrument.get(instrument.pk, [])
             size = instrument.lesson_group_size
@@ -296,26 +361,35 @@ def step_choices_and_groups(demo) -> None:
                     teacher = demo_teacher  # the demo teacher has groups on today's music day
                 else:
                     candidates = [
-                        t for t in teachers_by_instrument.get(instrument.pk) or demo.teachers
+                        t
+                        for t in teachers_by_instrument.get(instrument.pk) or demo.teachers
                         if t.pk != demo_teacher.pk
                     ]
                     teacher = min(candidates, key=lambda t: (load.get(t.pk, 0), t.pk))
                 load[teacher.pk] = load.get(teacher.pk, 0) + 1
-                groups.append(LessonGroup(
-                    organisation=programme, school_id=school_id, school_year=now,
-                    year_group=year_group, instrument=instrument, teacher=teacher,
-                    name=f"{instrument.name_nl} {year_group}-{number}",
-                    max_size=size,
-                ))
-                members_plan.append(players[start:start + size])
+                groups.append(
+                    LessonGroup(
+                        organisation=programme,
+                        school_id=school_id,
+                        school_year=now,
+                        year_group=year_group,
+                        instrument=instrument,
+                        teacher=teacher,
+                        name=f"{instrument.name_nl} {year_group}-{number}",
+                        max_size=size,
+                    )
+                )
+                members_plan.append(players[start : start + size])
     InstrumentChoice.objects.bulk_create(choices)
     SectionTarget.objects.bulk_create(targets)
     groups = LessonGroup.objects.bulk_create(groups)
-    LessonGroupMember.objects.bulk_create([
-        LessonGroupMember(group=group, pupil=pupil, school_year=now)
-        for group, players in zip(groups, members_plan, strict=True)
-        for pupil in players
-    ])
+    LessonGroupMember.objects.bulk_create(
+        [
+            LessonGroupMember(group=group, pupil=pupil, school_year=now)
+            for group, players in zip(groups, members_plan, strict=True)
+            for pupil in players
+        ]
+    )
     demo.lesson_groups = groups
 
 
@@ -327,60 +401,95 @@ def step_ensembles(demo) -> None:
     orchestras = []
     for index, school in enumerate(schools):
         for year_group in (5, 6, 7, 8):
-            orchestras.append(Ensemble(
-                organisation=programme, kind=EnsembleKind.SCHOOL_ORCHESTRA,
-                name=f"Leerorkest {school.organisation.name} groep {year_group}",
-                school_year=now, school=school, year_group=year_group,
-                conductor=conductors[(index + year_group) % len(conductors)],
-                venue=f"{school.organisation.name}, aula",
-            ))
+            orchestras.append(
+                Ensemble(
+                    organisation=programme,
+                    kind=EnsembleKind.SCHOOL_ORCHESTRA,
+                    name=f"Leerorkest {school.organisation.name} groep {year_group}",
+                    school_year=now,
+                    school=school,
+                    year_group=year_group,
+                    conductor=conductors[(index + year_group) % len(conductors)],
+                    venue=f"{school.organisation.name}, aula",
+                )
+            )
     orchestras = Ensemble.objects.bulk_create(orchestras)
     by_key = {(e.school_id, e.year_group): e for e in orchestras}
     instrument_of = dict(
-        LessonGroupMember.objects.filter(school_year=now).values_list("pupil_id",
-                                                                       "group__instrument_id")
+        LessonGroupMember.objects.filter(school_year=now).values_list(
+            "pupil_id", "group__instrument_id"
+        )
     )
     members = [
-        EnsembleMember(ensemble=by_key[(school_id, year_group)], pupil=pupil,
-                       instrument_id=instrument_of.get(pupil.pk))
+        EnsembleMember(
+            ensemble=by_key[(school_id, year_group)],
+            pupil=pupil,
+            instrument_id=instrument_of.get(pupil.pk),
+        )
         for pupil, (school_id, _y, _n, year_group) in demo.pupils
         if year_group >= 6
     ]
     # Neighbourhood talent orchestras after school, children of several schools and seniors.
-    venues = [("Noord", "Buurthuis De Meeuw", 1), ("Nieuw-West", "De Globe", 2),
-              ("Zuidoost", "Muziekcentrum Zuidoost", 1)]
+    venues = [
+        ("Noord", "Buurthuis De Meeuw", 1),
+        ("Nieuw-West", "De Globe", 2),
+        ("Zuidoost", "Muziekcentrum Zuidoost", 1),
+    ]
     talents = [p for p, plan in demo.pupils if plan[3] >= 6]
     for number, (district, venue, weekday) in enumerate(venues):
         wto = Ensemble.objects.create(
-            organisation=programme, kind=EnsembleKind.NEIGHBOURHOOD_ORCHESTRA,
-            name=f"Wijktalentorkest {district}", school_year=now,
-            conductor=conductors[number % len(conductors)], venue=venue, weekday=weekday,
-            starts_at=time(15, 30), ends_at=time(17, 30), capacity=30,
+            organisation=programme,
+            kind=EnsembleKind.NEIGHBOURHOOD_ORCHESTRA,
+            name=f"Wijktalentorkest {district}",
+            school_year=now,
+            conductor=conductors[number % len(conductors)],
+            venue=venue,
+            weekday=weekday,
+            starts_at=time(15, 30),
+            ends_at=time(17, 30),
+            capacity=30,
         )
         chosen = demo.rng.sample(talents, k=34)
         for position, pupil in enumerate(chosen):
-            members.append(EnsembleMember(
-                ensemble=wto, pupil=pupil, instrument_id=instrument_of.get(pupil.pk),
-                status=EnsembleMember.Status.ACTIVE if position < 28
-                else EnsembleMember.Status.WAITING,
-            ))
+            members.append(
+                EnsembleMember(
+                    ensemble=wto,
+                    pupil=pupil,
+                    instrument_id=instrument_of.get(pupil.pk),
+                    status=EnsembleMember.Status.ACTIVE
+                    if position < 28
+                    else EnsembleMember.Status.WAITING,
+                )
+            )
         for _ in range(2):
             given, prefix, surname = child_name(demo)
             senior = Pupil.objects.create(
-                organisation=programme, given_name=given, surname_prefix=prefix,
-                surname=surname, date_of_birth=date(now.starts_on.year - 14, 3, 1),
+                organisation=programme,
+                given_name=given,
+                surname_prefix=prefix,
+                surname=surname,
+                date_of_birth=date(now.starts_on.year - 14, 3, 1),
                 left_on=now.starts_on - timedelta(days=40),
                 secondary_school=demo.rng.choice(data.SECONDARY_SCHOOLS),
             )
             members.append(EnsembleMember(ensemble=wto, pupil=senior, is_senior=True))
     follow_up = Ensemble.objects.create(
-        organisation=programme, kind=EnsembleKind.SECONDARY, name="SuperSymphonics Zuidoost",
-        school_year=now, conductor=conductors[0], venue="SG Reigersbos", weekday=3,
-        starts_at=time(14, 0), ends_at=time(15, 30), capacity=40,
+        organisation=programme,
+        kind=EnsembleKind.SECONDARY,
+        name="SuperSymphonics Zuidoost",
+        school_year=now,
+        conductor=conductors[0],
+        venue="SG Reigersbos",
+        weekday=3,
+        starts_at=time(14, 0),
+        ends_at=time(15, 30),
+        capacity=40,
     )
     leavers = [p for p, plan in demo.pupils if plan[3] == 8][:30]
-    members += [EnsembleMember(ensemble=follow_up, pupil=p, status=EnsembleMember.Status.INVITED)
-                for p in leavers]
+    members += [
+        EnsembleMember(ensemble=follow_up, pupil=p, status=EnsembleMember.Status.INVITED)
+        for p in leavers
+    ]
     EnsembleMember.objects.bulk_create(members)
 
 
@@ -391,12 +500,17 @@ def step_partners_and_events(demo) -> None:
     for name, kind, city in data.PARTNERS:
         partner = Partner.objects.create(organisation=programme, name=name, kind=kind, city=city)
         PartnerContact.objects.create(
-            partner=partner, name=demo.person(), role="Educatie",
+            partner=partner,
+            name=demo.person(),
+            role="Educatie",
             email=f"educatie@{partner.pk}.partner.{demo.domain}",
         )
         Agreement.objects.create(
-            partner=partner, title=f"Samenwerking {now}", starts_on=now.starts_on,
-            ends_on=now.ends_on, notes="Zaal, techniek en begeleiding bij twee concerten.",
+            partner=partner,
+            title=f"Samenwerking {now}",
+            starts_on=now.starts_on,
+            ends_on=now.ends_on,
+            notes="Zaal, techniek en begeleiding bij twee concerten.",
         )
         partners.append(partner)
     ensembles = list(Ensemble.objects.filter(organisation=programme).order_by("pk"))
@@ -404,25 +518,42 @@ def step_partners_and_events(demo) -> None:
     season = [
         ("Kerstconcert Zuidoost", "concert", "Podium Mozaïek", date(year, 12, 15), 2),
         ("Kerstconcert Noord", "concert", "Tolhuistuin", date(year, 12, 16), 3),
-        ("Gezamenlijke repetitie groep 7", "rehearsal", "Muziekcentrum Zuidoost",
-         date(year + 1, 3, 11), 4),
-        ("Zomerconcert met het NedPhO", "concert", "Muziekgebouw aan 't IJ",
-         date(year + 1, 6, 20), 0),
+        (
+            "Gezamenlijke repetitie groep 7",
+            "rehearsal",
+            "Muziekcentrum Zuidoost",
+            date(year + 1, 3, 11),
+            4,
+        ),
+        (
+            "Zomerconcert met het NedPhO",
+            "concert",
+            "Muziekgebouw aan 't IJ",
+            date(year + 1, 6, 20),
+            0,
+        ),
         ("Wijktalentorkesten in concert", "concert", "Podium Mozaïek", date(year + 1, 5, 24), 1),
     ]
     tz = timezone.get_current_timezone()
     for index, (title, kind, venue, day, partner_index) in enumerate(season):
         event = Event.objects.create(
-            organisation=programme, title=title, kind=kind, venue=venue,
+            organisation=programme,
+            title=title,
+            kind=kind,
+            venue=venue,
             partner=partners[partner_index],
             starts_at=datetime.combine(day, time(15, 0), tz),
             ends_at=datetime.combine(day, time(17, 0), tz),
         )
-        event.ensembles.set(ensembles[index * 6:index * 6 + 6])
-        EventTask.objects.bulk_create([
-            EventTask(event=event, label=label, position=position, done=index == 0 and position < 2)
-            for position, label in enumerate(CHECKLIST)
-        ])
+        event.ensembles.set(ensembles[index * 6 : index * 6 + 6])
+        EventTask.objects.bulk_create(
+            [
+                EventTask(
+                    event=event, label=label, position=position, done=index == 0 and position < 2
+                )
+                for position, label in enumerate(CHECKLIST)
+            ]
+        )
 
 
 STEPS = [

@@ -59,7 +59,8 @@ def test_inserts_still_work_after_a_refusal(event, personas):
     assert AuditEvent.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback puts the reference data of the migrations back for the tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flush_still_empties_the_database(personas):
     """Test teardown and `leerorkest flush` wipe everything; the triggers come back after."""
     from django.core.management import call_command

@@ -23,6 +23,8 @@ def _fast_tests(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # The second factor is tested in accounts/tests/test_totp.py, which turns it on.
+    settings.TWO_FACTOR_REQUIRED = False
 
 
 @dataclass

@@ -89,5 +89,7 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/", "leerorkest.accounts.api.router")
+api.add_router("/", "leerorkest.programme.choice_api.router")
+api.add_router("/", "leerorkest.programme.teacher_api.router")
 api.add_router("/", "leerorkest.schools.api.router")
 api.add_router("/", "leerorkest.programme.ensemble_api.router")

@@ -96,6 +96,7 @@ def demo(argv: list[str]) -> None:
     # background tasks (such as invitation e-mail) run at once, without a separate worker.
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("TASK_BACKEND", "immediate")
+    os.environ.setdefault("TWO_FACTOR_REQUIRED", "false")
     _setup()
     _check_var_dir()
     if not args.no_serve:
@@ -104,6 +105,7 @@ def demo(argv: list[str]) -> None:
 
     import time
 
+    from django.conf import settings
     from django.core.management import call_command
     from django.utils import translation
 
@@ -129,6 +131,8 @@ def demo(argv: list[str]) -> None:
         width = max(len(role_label(role)) for role, _email in logins)
         for role, email in logins:
             print(f"  {role_label(role):<{width}}  {email}")
+    if not settings.TWO_FACTOR_REQUIRED:
+        print("\nTwo-step login (TOTP) is off in the demo; turn it on: TWO_FACTOR_REQUIRED=true")
     print()
     if args.no_serve:
         return

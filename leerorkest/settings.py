@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leerorkest.config import (
     DEV_SECRET_KEY,
+    ConfigError,
     env_bool,
     env_choice,
     env_int,
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "leerorkest.accounts.apps.AccountsConfig",
     "leerorkest.schools.apps.SchoolsConfig",
     "leerorkest.programme.apps.ProgrammeConfig",
+    "leerorkest.privacy.apps.PrivacyConfig",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "leerorkest.accounts.middleware.SessionLimitsMiddleware",
     "leerorkest.accounts.middleware.ActiveMembershipMiddleware",
+    "leerorkest.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -120,6 +123,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Second factor (TOTP) for every role that sees children's data; `leerorkest demo` turns it off.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -199,6 +205,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Leerorkest <noreply@leerorke
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
+# Privacy (target P3): pupils who left this many years ago are pseudonymised by `retention`.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 2)
+if RETENTION_YEARS < 1:
+    raise ConfigError(f"RETENTION_YEARS must be 1 or more, not {RETENTION_YEARS}")
 
 # Background work: tasks are rows in the database, run by `leerorkest db_worker` processes on any
 # number of machines. TASK_BACKEND=immediate runs them in the request instead (tests, tiny sites).

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("leerorkest.accounts.urls")),
     path("", include("leerorkest.schools.urls")),
     path("", include("leerorkest.programme.urls")),
+    path("privacy/", include("leerorkest.privacy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

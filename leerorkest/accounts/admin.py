@@ -9,6 +9,7 @@ from leerorkest.accounts.models import (
     Invitation,
     Membership,
     Organisation,
+    TotpDevice,
     User,
 )
 
@@ -51,6 +52,23 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if blocking:
             deactivate_user(user=obj, by=request.user)
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(admin.ModelAdmin):
+    """A platform administrator removes a lost device (after checking who asks); the user then
+    sets up a new one at the next login. The secret is never shown."""
+
+    list_display = ["user", "created_at", "confirmed_at"]
+    search_fields = ["user__email", "user__full_name"]
+    exclude = ["encrypted_secret"]
+    readonly_fields = ["user", "created_at", "confirmed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Invitation)

@@ -1,13 +1,18 @@
-"""Session limits (target A5) and the active organisation context of each request."""
+"""Session limits (target A5), the second factor (A4) and the organisation context of a request."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from leerorkest.accounts import totp
 from leerorkest.accounts.access import AccessDenied
 from leerorkest.accounts.roles import PLATFORM_ADMIN
 
@@ -94,3 +99,55 @@ class ActiveMembershipMiddleware:
 
             return redirect_to_login(request.get_full_path())
         return render(request, "403.html", status=403)
+
+
+# Pages an unverified session may still open: logging in and out, the second-factor pages, the
+# language switch and the health check. Static files never reach the views.
+TWO_FACTOR_EXEMPT = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:totp_setup",
+        "accounts:totp_verify",
+        "set_language",
+        "healthz",
+    }
+)
+
+
+class TwoFactorMiddleware:
+    """Sends a session that still owes its second factor to enrolment or verification (A4).
+
+    For the API such a session does not count as logged in at all; a personal token still does
+    (tokens are only made from a verified session). Placed after ActiveMembershipMiddleware,
+    whose memberships say whether the person's roles require the second factor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith("/api/")
+            and request.user.is_authenticated
+            and totp.needs_verification(request)
+        ):
+            request.user = AnonymousUser()
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or request.path.startswith("/api/"):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in TWO_FACTOR_EXEMPT:
+            return None
+        if not totp.needs_verification(request):
+            return None
+        enrolled = totp.session_state(request)["enrolled"]
+        target = reverse("accounts:totp_verify" if enrolled else "accounts:totp_setup")
+        url = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.signals import user_logged_in
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -337,3 +339,62 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class TotpDevice(models.Model):
+    """A person's authenticator app (TOTP second factor, target A4; see accounts.totp).
+
+    The shared secret is stored encrypted with a key derived from SECRET_KEY. Failed attempts,
+    the lockout and the last accepted time step are kept here, not in a process's memory, so
+    they hold across every web process.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    encrypted_secret = models.CharField(_("secret (encrypted)"), max_length=200)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("set up"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(
+        _("last accepted time step"),
+        null=True,
+        blank=True,
+        help_text=_("A code of this step or earlier is refused: no code works twice."),
+    )
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong codes in a row"), default=0)
+    locked_until = models.DateTimeField(_("no codes accepted until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:totp"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost; only its SHA-256 is stored."""
+
+    device = models.ForeignKey(TotpDevice, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(_("code fingerprint"), max_length=64)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [
+            models.UniqueConstraint(fields=["device", "code_hash"], name="recovery_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}:{self.code_hash[:6]}…"
+
+
+@receiver(user_logged_in, dispatch_uid="leerorkest_two_factor_login")
+def _two_factor_on_login(sender, request, user, **kwargs):
+    """Session infrastructure, like the session record: each password login must give its own
+    second factor. Connected here because this module is always loaded."""
+    if request is not None and hasattr(request, "session"):
+        from leerorkest.accounts.totp import start_session
+
+        start_session(request, user)

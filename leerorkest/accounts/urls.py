@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from leerorkest.accounts import views
+from leerorkest.accounts import totp_views, views
 from leerorkest.accounts.access import LOGIN, PUBLIC, rule
 from leerorkest.accounts.forms import LoginForm
 
@@ -74,4 +74,8 @@ urlpatterns = [
     path("memberships/<int:pk>/remove/", views.remove_membership, name="remove_membership"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("two-factor/", totp_views.setup, name="totp_setup"),
+    path("two-factor/verify/", totp_views.verify, name="totp_verify"),
+    path("two-factor/reset/", totp_views.reset, name="totp_reset"),
+    path("two-factor/recovery-codes/", totp_views.recovery_codes, name="totp_recovery_codes"),
 ]

@@ -7,12 +7,14 @@ shows a year in progress; everything else follows the seed.
 
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from leerorkest.accounts.models import User
 from leerorkest.accounts.roles import Role
 from leerorkest.demo import data
 from leerorkest.programme import catalogue as instrument_catalogue
+from leerorkest.programme.actions_events import DEFAULT_TASKS
 from leerorkest.programme.models import (
     Agreement,
     Ensemble,
@@ -54,7 +56,6 @@ MENUS = [
     ["violin", "double-bass", "flute", "baritone"],
     ["violin", "cello", "clarinet", "trumpet", "trombone", "percussion", "harp"],
 ]
-CHECKLIST = ["Instrument transport", "Music stands", "Chairs", "Tuning room", "Parking for the van"]
 
 
 def current_start_year(today: date) -> int:
@@ -494,6 +495,9 @@ def step_ensembles(demo) -> None:
 
 
 def step_partners_and_events(demo) -> None:
+    # Checklist lines are stored in the office's language, as when an event is created.
+    with translation.override(settings.LANGUAGE_CODE):
+        default_labels = [str(label) for label in DEFAULT_TASKS]
     programme = demo.organisations["programme"]
     now = demo.years[0]
     partners = []
@@ -551,7 +555,7 @@ def step_partners_and_events(demo) -> None:
                 EventTask(
                     event=event, label=label, position=position, done=index == 0 and position < 2
                 )
-                for position, label in enumerate(CHECKLIST)
+                for position, label in enumerate(default_labels)
             ]
         )
 

@@ -52,7 +52,17 @@ def can_see_parent_contact(user, pupil: Pupil) -> bool:
 
 
 def audit_pupil_list(user, pupils, *, action: str = "pupil.list") -> None:
-    """Record that a list showed these pupils: one row naming their ids, not one per pupil."""
+    """Record that a list showed these pupils: one row naming their ids, not one per pupil,
+    in the organisation of the first (lists never mix programmes), so it shows in the
+    programme's audit trail."""
+    pupils = list(pupils)
     ids = [p.pk for p in pupils]
-    if ids:
-        audit(actor=user, action=action, pupil_ids=ids)
+    if not ids:
+        return
+    first = pupils[0]
+    organisation_id = getattr(first, "organisation_id", None)
+    if organisation_id is None:  # rows of a report rather than Pupil objects
+        organisation_id = (
+            Pupil.objects.filter(pk=ids[0]).values_list("organisation_id", flat=True).first()
+        )
+    audit(actor=user, action=action, organisation=organisation_id, pupil_ids=ids)

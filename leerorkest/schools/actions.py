@@ -158,7 +158,8 @@ def undo_rollover(*, rollover: Rollover, by) -> None:
     if deadline is not None and timezone.localdate() >= deadline:
         raise DomainError(
             _("The new school year has started (%(date)s); the move can no longer be undone.")
-            % {"date": deadline.strftime("%d-%m-%Y")}
+            % {"date": deadline.strftime("%d-%m-%Y")},
+            code="school_year_started",
         )
     record = rollover.record
     classes = SchoolClass.objects.filter(pk__in=record["classes"])

@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from leerorkest.accounts.navigation import NavItem, register
 from leerorkest.accounts.roles import Role
+from leerorkest.schools.import_views import NAV_ITEMS as IMPORT_NAV
 
 ITEMS: list[NavItem] = [
+    *IMPORT_NAV,
     NavItem(
         _("Schools"),
         "schools:school_list",

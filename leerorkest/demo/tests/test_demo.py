@@ -108,15 +108,37 @@ def test_national_scale_builds(db):
     assert School.objects.count() == 20 + 100 * 5
 
 
+PROGRAMME_OFFICE = {
+    "schools:school_list",
+    "schools:pupil_list",
+    "schools:import_list",
+    "programme:choice_index",
+    "programme:lessongroup_list",
+    "programme:ensemble_list",
+    "programme:teacher_list",
+    "programme:partner_list",
+    "programme:event_list",
+}
+MANAGEMENT = {"accounts:organisation_detail", "accounts:audit_log", "privacy:register"}
 EXPECTED_NAVIGATION = {
-    "platform_admin": {"home", "accounts:organisation_list", "accounts:audit_log"},
-    Role.COORDINATOR: {"home", "accounts:organisation_detail", "accounts:audit_log"},
-    Role.TEACHER: {"home", "accounts:organisation_detail"},
-    Role.SCHOOL_CONTACT: {"home", "accounts:organisation_detail"},
-    Role.DEPOT_STAFF: {"home", "accounts:organisation_detail", "accounts:audit_log"},
+    "platform_admin": {
+        "home",
+        "accounts:organisation_list",
+        "accounts:audit_log",
+        "privacy:register",
+    },
+    Role.COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT},
+    Role.TEACHER: {"home", "programme:my_groups", "accounts:organisation_detail"},
+    Role.SCHOOL_CONTACT: {
+        "home",
+        "schools:school_list",
+        "schools:pupil_list",
+        "accounts:organisation_detail",
+    },
+    Role.DEPOT_STAFF: {"home", *MANAGEMENT},
     Role.WORKSHOP_LEAD: {"home", "accounts:organisation_detail"},
     Role.WORKSHOP_VOLUNTEER: {"home", "accounts:organisation_detail"},
-    Role.PARTNER_COORDINATOR: {"home", "accounts:organisation_detail", "accounts:audit_log"},
+    Role.PARTNER_COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT},
 }
 
 

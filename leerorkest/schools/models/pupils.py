@@ -110,6 +110,11 @@ class Pupil(models.Model):
         return self.full_name
 
     @property
+    def audit_label(self) -> str:
+        """How the audit trail names the pupil: by number, never by name."""
+        return f"pupil #{self.pk}"
+
+    @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.given_name, self.surname_prefix, self.surname) if p)
 

@@ -129,3 +129,12 @@ def test_class_page_lists_the_class_without_parents(client, personas, world):
     assert len(response.context["placements"]) == 3
     assert "06-12345678" not in response.content.decode()
     assert AuditEvent.objects.filter(action="class.view").count() == 1
+
+
+def test_the_audit_trail_names_no_child(client, personas, world):
+    pupil = world.pupils[0]
+    client.force_login(personas.owner)
+    client.get(reverse("schools:pupil_detail", args=[pupil.pk]))
+    event = AuditEvent.objects.get(action="pupil.view")
+    assert event.object_repr == f"pupil #{pupil.pk}"
+    assert pupil.surname not in event.object_repr

@@ -107,6 +107,53 @@ def choose_columns(
     return class_import
 
 
+@transaction.atomic
+def queue_commit(*, class_import: ClassListImport, by: User) -> ClassListImport:
+    """Mark a previewed import as being committed and hand the commit to a background task.
+
+    The page shows a progress bar until the task is done (with the immediate task backend the
+    commit has happened when this returns). A second click while it runs is refused.
+    """
+    from leerorkest.schools.import_tasks import commit_import
+
+    class_import = ClassListImport.objects.select_for_update().get(pk=class_import.pk)
+    if class_import.status == ImportStatus.COMMITTING:
+        raise DomainError(_("This import is being committed already."), code="committing")
+    if class_import.status == ImportStatus.COMMITTED:
+        raise DomainError(_("This import was committed already."), code="already_committed")
+    if class_import.status != ImportStatus.PREVIEWED:
+        raise DomainError(
+            _("This file has errors; nothing can be committed."), code="import_invalid"
+        )
+    class_import.status = ImportStatus.COMMITTING
+    class_import.progress = 0
+    class_import.save(update_fields=["status", "progress"])
+    # Enqueued inside the transaction: the database backend's worker sees the task only once
+    # this commits; the immediate backend commits the list right here.
+    commit_import.enqueue(class_import.pk, by.pk)
+    return class_import
+
+
+def run_queued_commit(*, import_id: int, user_id: int) -> str:
+    """The background half of `queue_commit`; returns the import's status afterwards. A refusal
+    puts the import back to "previewed" with the reason, so it can be committed again; any other
+    failure marks it "failed" (nothing was written: the commit is one transaction)."""
+    class_import = ClassListImport.objects.get(pk=import_id)
+    by = User.objects.get(pk=user_id)
+    try:
+        return commit_class_list(class_import=class_import, by=by).status
+    except DomainError as error:
+        ClassListImport.objects.filter(pk=import_id, status=ImportStatus.COMMITTING).update(
+            status=ImportStatus.PREVIEWED
+        )
+        return error.code
+    except Exception:
+        ClassListImport.objects.filter(pk=import_id, status=ImportStatus.COMMITTING).update(
+            status=ImportStatus.FAILED
+        )
+        raise
+
+
 def commit_class_list(*, class_import: ClassListImport, by: User) -> ClassListImport:
     """Write the previewed class list: all of it in one transaction, or nothing.
 
@@ -138,7 +185,7 @@ def _commit(class_import: ClassListImport, by: User) -> ClassListImport:
     )
     if class_import.status == ImportStatus.COMMITTED:
         raise DomainError(_("This import was committed already."), code="already_committed")
-    if class_import.status != ImportStatus.PREVIEWED:
+    if class_import.status not in (ImportStatus.PREVIEWED, ImportStatus.COMMITTING):
         raise DomainError(
             _("This file has errors; nothing can be committed."), code="import_invalid"
         )

@@ -235,12 +235,18 @@ def import_columns(request, pk):
 def import_commit(request, pk):
     class_import = get_import_for_user(request.user, pk)
     try:
-        class_import = actions.commit_class_list(class_import=class_import, by=request.user)
+        actions.queue_commit(class_import=class_import, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
+        # With a task worker the commit is still running: the page shows a progress bar.
+        class_import.refresh_from_db()
         counts = class_import.report.get("counts", {})
-        if class_import.status == ImportStatus.COMMITTED:
+        if class_import.status == ImportStatus.COMMITTING:
+            messages.info(request, _("The class list is being committed; this page follows it."))
+        elif class_import.status == ImportStatus.FAILED:
+            messages.error(request, _("Committing failed; nothing was written. Try again."))
+        elif class_import.status == ImportStatus.COMMITTED:
             messages.success(
                 request,
                 _(

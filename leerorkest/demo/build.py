@@ -150,9 +150,10 @@ def step_schools(demo: Demo) -> None:
             (name, "Amsterdam", "Noord-Holland", programme, low_income[index % len(low_income)])
         )
     partners = Organisation.objects.filter(kind=OrgKind.PARTNER).order_by("pk")
-    for partner in partners:
+    # Positions, not database ids: ids differ between runs on PostgreSQL (sequences).
+    for position, partner in enumerate(partners):
         for index in range(demo.scale.partner_schools):
-            name = f"{names[(partner.pk + index) % len(names)]} ({partner.city} {index + 1})"
+            name = f"{names[(position + index) % len(names)]} ({partner.city} {index + 1})"
             plan.append((name, partner.city, partner.region, partner, None))
     schools = Organisation.objects.bulk_create(
         [

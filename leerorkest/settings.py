@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "leerorkest.accounts.apps.AccountsConfig",
     "leerorkest.schools.apps.SchoolsConfig",
     "leerorkest.programme.apps.ProgrammeConfig",
+    "leerorkest.depot.apps.DepotConfig",
     "leerorkest.privacy.apps.PrivacyConfig",
 ]
 

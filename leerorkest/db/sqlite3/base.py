@@ -1,14 +1,13 @@
 """SQLite backend that can flush append-only tables.
 
 Django's flush empties tables with DELETE, which the append-only triggers refuse. A flush is an
-explicit wipe of the whole database (test teardown, `leerorkest flush`), so the triggers are
-dropped for its length and created again after it. PostgreSQL flushes with TRUNCATE, which the
-row triggers there do not see, so it needs no such backend.
+explicit wipe of the whole database (test teardown, `leerorkest flush`), so the triggers of the
+flushed tables are dropped for its length and created again, exactly as they were, after it.
+PostgreSQL flushes with TRUNCATE, which the row triggers there do not see, so it needs no such
+backend.
 """
 
 from django.db.backends.sqlite3 import base, operations
-
-from leerorkest.db import append_only
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -16,20 +15,22 @@ class DatabaseOperations(operations.DatabaseOperations):
         statements = super().sql_flush(
             style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        guarded = [t for t in tables if t in self._append_only_tables()]
-        if not guarded:
+        triggers = [
+            (name, sql) for name, table, sql in self._refusing_triggers() if table in tables
+        ]
+        if not triggers:
             return statements
-        before = [s for t in guarded for s in append_only.drop_sql("sqlite", t)]
-        after = [s for t in guarded for s in append_only.create_sql("sqlite", t)]
+        before = [f'DROP TRIGGER IF EXISTS "{name}";' for name, _sql in triggers]
+        after = [sql + ";" for _name, sql in triggers]
         return before + statements + after
 
-    def _append_only_tables(self) -> set[str]:
+    def _refusing_triggers(self) -> list[tuple[str, str, str]]:
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT tbl_name FROM sqlite_master "
-                "WHERE type = 'trigger' AND name LIKE '%_no_delete'"
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND (name LIKE '%_no_delete' OR name LIKE '%_no_update')"
             )
-            return {row[0] for row in cursor.fetchall()}
+            return list(cursor.fetchall())
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

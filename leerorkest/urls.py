@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("leerorkest.schools.urls")),
     path("", include("leerorkest.programme.urls")),
     path("privacy/", include("leerorkest.privacy.urls")),
+    path("depot/", include("leerorkest.depot.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

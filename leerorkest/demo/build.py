@@ -17,6 +17,7 @@ from leerorkest.accounts.audit import audit
 from leerorkest.accounts.models import Invitation, Membership, Organisation, User, hash_secret
 from leerorkest.accounts.roles import OrgKind, Role
 from leerorkest.demo import data
+from leerorkest.demo import depot as depot_steps
 from leerorkest.demo import programme as programme_steps
 from leerorkest.schools.models import District, Neighbourhood, School
 
@@ -268,6 +269,7 @@ STEPS: list[Step] = [
     step_schools,
     step_people,
     *programme_steps.STEPS,
+    depot_steps.step_depot,
 ]
 
 

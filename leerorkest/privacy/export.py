@@ -119,6 +119,22 @@ def _lesson_groups(pupil: Pupil) -> list[dict]:
     ]
 
 
+def _instrument_loans(pupil: Pupil) -> list[dict]:
+    from leerorkest.depot.models import PupilLoan
+
+    rows = PupilLoan.objects.filter(pupil=pupil).select_related("loan__instrument")
+    return [
+        {
+            "instrument": str(m.loan.instrument),
+            "out": _value(m.out_at),
+            "returned": _value(m.returned_at),
+            "signed_by": m.signed_by,
+            "signed_at": _value(m.signed_at),
+        }
+        for m in rows.order_by("out_at")
+    ]
+
+
 def _ensembles(pupil: Pupil) -> list[dict]:
     rows = EnsembleMember.objects.filter(pupil=pupil).select_related(
         "ensemble__school_year", "instrument"
@@ -182,6 +198,11 @@ register_section(
     )
 )
 register_section(Section("ensembles", _("Orchestras"), ("programme.EnsembleMember",), _ensembles))
+register_section(
+    Section(
+        "instrument_loans", _("Instruments taken home"), ("depot.PupilLoan",), _instrument_loans
+    )
+)
 register_section(Section("consents", _("Consent"), ("schools.Consent",), _consents))
 register_section(Section("audit_events", _("Who looked at or changed the record"), (), _audit))
 

@@ -154,6 +154,20 @@ DECLARATIONS: list[Declaration] = [
         PUPIL_RETENTION,
         _("Coordinators; the orchestra's conductor."),
     ),
+    Declaration(
+        "depot.PupilLoan",
+        _("Which instrument the child took home, and the parent's signature on the loan."),
+        PUPIL_BASIS,
+        PUPIL_RETENTION,
+        _("Coordinators of the programme; the depot sees only the pseudonym."),
+    ),
+    Declaration(
+        "depot.LoanAgreement",
+        _("Who accepted a loan agreement for a programme, and the text they accepted."),
+        CONTRACT,
+        ACCOUNT_RETENTION,
+        _("The depot's staff; the programme's coordinators."),
+    ),
     # Staff, teachers and partners.
     Declaration(
         "accounts.User",
@@ -279,6 +293,8 @@ DECLARATIONS: list[Declaration] = [
 
 # Models with a personal-looking field name that hold no personal data, and why.
 NOT_PERSONAL: dict[str, str] = {
+    "depot.Instrument": "The make and model name of an instrument, not of a person.",
+    "depot.Location": "Names of shelves, workshops and schools.",
     "auth.Group": "name of a permission group",
     "auth.Permission": "name of a permission",
     "accounts.Organisation": "name of an organisation",

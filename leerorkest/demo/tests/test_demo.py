@@ -135,7 +135,7 @@ EXPECTED_NAVIGATION = {
         "schools:pupil_list",
         "accounts:organisation_detail",
     },
-    Role.DEPOT_STAFF: {"home", *MANAGEMENT},
+    Role.DEPOT_STAFF: {"home", "depot:instrument_list", "depot:desk", *MANAGEMENT},
     Role.WORKSHOP_LEAD: {"home", "accounts:organisation_detail"},
     Role.WORKSHOP_VOLUNTEER: {"home", "accounts:organisation_detail"},
     Role.PARTNER_COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT},
@@ -161,3 +161,23 @@ def test_every_printed_login_works_and_sees_its_navigation(client, db, settings,
         # Acting in the organisation of the role that was printed.
         assert home.context["request"].context.role == role
         client.post("/accounts/logout/")
+
+
+def test_depot_stock_and_loans_agree(db):
+    from django.db.models import Count, Q
+
+    from leerorkest.depot.models import Instrument, InstrumentStatus, Loan
+
+    build(scale="amsterdam")
+    assert Instrument.objects.count() == 10_000
+    assert Instrument.objects.filter(size__isnull=False).count() > 4000
+    # Every instrument on loan has exactly one open loan, and no other instrument has one.
+    open_loans = Instrument.objects.annotate(
+        open=Count("loans", filter=Q(loans__returned_at__isnull=True))
+    )
+    assert not open_loans.filter(status=InstrumentStatus.ON_LOAN).exclude(open=1).exists()
+    assert not open_loans.exclude(status=InstrumentStatus.ON_LOAN).filter(open__gt=0).exists()
+    # Earlier seasons left their returned loans behind.
+    assert Loan.objects.filter(returned_at__isnull=False).count() > 1000
+    sample = Instrument.objects.order_by("?")[:200]
+    assert all(i.events.first().status_after == i.status for i in sample)

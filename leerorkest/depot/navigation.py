@@ -1,0 +1,8 @@
+"""Menu entries of the depot pages (registered from DepotConfig.ready)."""
+
+from leerorkest.accounts.navigation import register
+from leerorkest.depot.views import NAV_ITEMS
+
+
+def register_all() -> None:
+    register(*NAV_ITEMS)

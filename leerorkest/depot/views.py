@@ -32,7 +32,7 @@ NAV_ITEMS = [
     NavItem(
         gettext_lazy("Instruments"),
         "depot:instrument_list",
-        frozenset({Role.DEPOT_STAFF}),
+        frozenset({Role.DEPOT_STAFF, Role.WORKSHOP_LEAD}),
         order=300,
     ),
     NavItem(gettext_lazy("Desk"), "depot:desk", frozenset({Role.DEPOT_STAFF}), order=310),

@@ -33,7 +33,7 @@ class ParticipationForm(forms.ModelForm):
         data = super().clean()
         start, end = data.get("day_starts_at"), data.get("day_ends_at")
         if start and end and end <= start:
-            self.add_error("day_ends_at", _("The lessons end after they start."))
+            self.add_error("day_ends_at", _("The end must come after the start."))
         return data
 
 

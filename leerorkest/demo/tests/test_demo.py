@@ -136,7 +136,7 @@ EXPECTED_NAVIGATION = {
         "accounts:organisation_detail",
     },
     Role.DEPOT_STAFF: {"home", "depot:instrument_list", "depot:desk", *MANAGEMENT},
-    Role.WORKSHOP_LEAD: {"home", "accounts:organisation_detail"},
+    Role.WORKSHOP_LEAD: {"home", "depot:instrument_list", "accounts:organisation_detail"},
     Role.WORKSHOP_VOLUNTEER: {"home", "accounts:organisation_detail"},
     Role.PARTNER_COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT},
 }

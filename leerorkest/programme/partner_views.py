@@ -158,24 +158,32 @@ def _form_page(request, form, title, *, back, submit=None):
     )
 
 
-@rule(PROGRAMME_MANAGERS)
-def partner_contact_add(request, pk):
-    partner = get_partner_for_user(request.user, pk, write=True)
-    form = PartnerContactForm(request.POST or None)
+def _save_or_show(request, form, *, save, saved: str, partner_id: int, title: str, back):
+    """The shared flow of the contact and agreement forms: save through the action and go back
+    to the partner, or show the form with the refusal next to its field."""
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_partner_contact(
-                partner=partner, details=form.cleaned_data, by=request.user
-            )
+            save(form.cleaned_data)
         except DomainError as error:
             _apply_form_error(form, error)
         else:
-            messages.success(request, _("Contact person added."))
-            return redirect("programme:partner_detail", partner.pk)
-    return _form_page(
+            messages.success(request, saved)
+            return redirect("programme:partner_detail", partner_id)
+    return _form_page(request, form, title, back=back)
+
+
+@rule(PROGRAMME_MANAGERS)
+def partner_contact_add(request, pk):
+    partner = get_partner_for_user(request.user, pk, write=True)
+    return _save_or_show(
         request,
-        form,
-        _("New contact person at %(name)s") % {"name": partner.name},
+        PartnerContactForm(request.POST or None),
+        save=lambda details: actions.save_partner_contact(
+            partner=partner, details=details, by=request.user
+        ),
+        saved=_("Contact person added."),
+        partner_id=partner.pk,
+        title=_("New contact person at %(name)s") % {"name": partner.name},
         back=partner,
     )
 
@@ -183,22 +191,16 @@ def partner_contact_add(request, pk):
 @rule(PROGRAMME_MANAGERS)
 def partner_contact_edit(request, pk):
     contact = get_partner_contact_for_user(request.user, pk, write=True)
-    form = PartnerContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_partner_contact(
-                partner=contact.partner,
-                contact=contact,
-                details=form.cleaned_data,
-                by=request.user,
-            )
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Contact person saved."))
-            return redirect("programme:partner_detail", contact.partner_id)
-    return _form_page(
-        request, form, _("Edit %(name)s") % {"name": contact.name}, back=contact.partner
+    return _save_or_show(
+        request,
+        PartnerContactForm(request.POST or None, instance=contact),
+        save=lambda details: actions.save_partner_contact(
+            partner=contact.partner, contact=contact, details=details, by=request.user
+        ),
+        saved=_("Contact person saved."),
+        partner_id=contact.partner_id,
+        title=_("Edit %(name)s") % {"name": contact.name},
+        back=contact.partner,
     )
 
 
@@ -215,39 +217,32 @@ def partner_contact_remove(request, pk):
 @rule(PROGRAMME_MANAGERS)
 def partner_agreement_add(request, pk):
     partner = get_partner_for_user(request.user, pk, write=True)
-    form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_agreement(partner=partner, details=form.cleaned_data, by=request.user)
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Agreement recorded."))
-            return redirect("programme:partner_detail", partner.pk)
-    return _form_page(
-        request, form, _("New agreement with %(name)s") % {"name": partner.name}, back=partner
+    return _save_or_show(
+        request,
+        AgreementForm(request.POST or None),
+        save=lambda details: actions.save_agreement(
+            partner=partner, details=details, by=request.user
+        ),
+        saved=_("Agreement recorded."),
+        partner_id=partner.pk,
+        title=_("New agreement with %(name)s") % {"name": partner.name},
+        back=partner,
     )
 
 
 @rule(PROGRAMME_MANAGERS)
 def partner_agreement_edit(request, pk):
     agreement = get_agreement_for_user(request.user, pk, write=True)
-    form = AgreementForm(request.POST or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_agreement(
-                partner=agreement.partner,
-                agreement=agreement,
-                details=form.cleaned_data,
-                by=request.user,
-            )
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Agreement saved."))
-            return redirect("programme:partner_detail", agreement.partner_id)
-    return _form_page(
-        request, form, _("Edit %(title)s") % {"title": agreement.title}, back=agreement.partner
+    return _save_or_show(
+        request,
+        AgreementForm(request.POST or None, instance=agreement),
+        save=lambda details: actions.save_agreement(
+            partner=agreement.partner, agreement=agreement, details=details, by=request.user
+        ),
+        saved=_("Agreement saved."),
+        partner_id=agreement.partner_id,
+        title=_("Edit %(title)s") % {"title": agreement.title},
+        back=agreement.partner,
     )
 
 

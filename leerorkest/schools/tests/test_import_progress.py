@@ -30,13 +30,10 @@ def previewed(personas):
     )
 
 
-def test_page_shows_progress_until_the_worker_is_done(
-    client, personas, previewed, queued_only, django_capture_on_commit_callbacks
-):
+def test_page_shows_progress_until_the_worker_is_done(client, personas, previewed, queued_only):
     client.cookies["leerorkest_language"] = "en"
     client.force_login(personas.owner)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("schools:import_commit", args=[previewed.pk]))
+    response = client.post(reverse("schools:import_commit", args=[previewed.pk]))
     assert response.status_code == 302
     previewed.refresh_from_db()
     assert previewed.status == ImportStatus.COMMITTING

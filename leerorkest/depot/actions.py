@@ -93,8 +93,11 @@ def checkout_instrument(
     by,
     due_on: date | None = None,
     idempotency_key: str | None = None,
+    ship: bool = False,
+    note: str = "",
 ) -> Loan:
-    """Lend one available instrument to a programme.
+    """Lend one available instrument (or one reserved for this borrower) to a programme. With
+    `ship`, it leaves on a transport run: in transit until the programme confirms receipt.
 
     Guarantees: an instrument is on at most one open loan (row lock, then the partial unique
     constraint as the last word: targets L1, L3); a refusal is an AlreadyOnLoan, never a server
@@ -109,7 +112,8 @@ def checkout_instrument(
                 )
             return earlier
     current = _locked(instrument)
-    if USE_ROW_LOCK and current.status != Status.AVAILABLE:
+    reserved_here = current.status == Status.RESERVED and current.reserved_for_id == borrower.pk
+    if USE_ROW_LOCK and current.status != Status.AVAILABLE and not reserved_here:
         if current.status == Status.ON_LOAN:
             raise AlreadyOnLoan(_("%(tag)s is already on loan.") % {"tag": current.asset_tag})
         raise DomainError(
@@ -133,13 +137,17 @@ def checkout_instrument(
             if earlier is not None:
                 return earlier
         raise AlreadyOnLoan(_("%(tag)s is already on loan.") % {"tag": current.asset_tag}) from None
+    if current.reserved_for_id is not None:
+        Instrument.objects.filter(pk=current.pk).update(reserved_for=None)
+        current.reserved_for = None
     record_event(
         instrument=current,
-        kind=EventKind.CHECKED_OUT,
-        status_after=Status.ON_LOAN,
+        kind=EventKind.SHIPPED if ship else EventKind.CHECKED_OUT,
+        status_after=Status.IN_TRANSIT if ship else Status.ON_LOAN,
         by=by,
         organisation=borrower,
         loan=loan,
+        note=note,
     )
     audit(
         actor=by,
@@ -231,7 +239,14 @@ def transfer_instrument(*, instrument: Instrument, to: Organisation, by) -> Loan
 
 
 def _change(
-    instrument: Instrument, *, allowed: set[str], kind: str, status_after: str, by, note: str = ""
+    instrument: Instrument,
+    *,
+    allowed: set[str],
+    kind: str,
+    status_after: str,
+    by,
+    note: str = "",
+    organisation: Organisation | None = None,
 ) -> Instrument:
     current = _locked(instrument)
     if current.status not in allowed:
@@ -240,7 +255,14 @@ def _change(
             % {"tag": current.asset_tag, "status": current.get_status_display()},
             code="wrong_status",
         )
-    record_event(instrument=current, kind=kind, status_after=status_after, by=by, note=note)
+    record_event(
+        instrument=current,
+        kind=kind,
+        status_after=status_after,
+        by=by,
+        note=note,
+        organisation=organisation,
+    )
     return current
 
 
@@ -285,7 +307,7 @@ def report_lost(*, instrument: Instrument, by, note: str = "") -> Instrument:
     responsible until it is found or written off."""
     return _change(
         instrument,
-        allowed={Status.AVAILABLE, Status.ON_LOAN, Status.CLEANING},
+        allowed={Status.AVAILABLE, Status.ON_LOAN, Status.IN_TRANSIT, Status.CLEANING},
         by=by,
         note=note,
         kind=EventKind.LOST,
@@ -321,3 +343,60 @@ def retire_instrument(*, instrument: Instrument, by, note: str = "") -> Instrume
         kind=EventKind.RETIRED,
         status_after=Status.RETIRED,
     )
+
+
+@transaction.atomic
+def reserve_instrument(
+    *, instrument: Instrument, for_organisation: Organisation, by, note: str = ""
+):
+    """Hold an available instrument for a programme (allocation): nobody else can borrow it
+    until it is lent to that programme or the reservation is released."""
+    current = _change(
+        instrument,
+        allowed={Status.AVAILABLE},
+        by=by,
+        note=note,
+        kind=EventKind.RESERVED,
+        status_after=Status.RESERVED,
+        organisation=for_organisation,
+    )
+    Instrument.objects.filter(pk=current.pk).update(reserved_for=for_organisation)
+    current.reserved_for = for_organisation
+    return current
+
+
+@transaction.atomic
+def release_reservation(*, instrument: Instrument, by, note: str = "") -> Instrument:
+    current = _change(
+        instrument,
+        allowed={Status.RESERVED},
+        by=by,
+        note=note,
+        kind=EventKind.UNRESERVED,
+        status_after=Status.AVAILABLE,
+    )
+    Instrument.objects.filter(pk=current.pk).update(reserved_for=None)
+    current.reserved_for = None
+    return current
+
+
+@transaction.atomic
+def confirm_receipt(*, instrument: Instrument, by, note: str = "") -> Loan:
+    """The borrowing programme confirms an instrument in transit has arrived."""
+    current = _locked(instrument)
+    loan = _open_loan(current)
+    if loan is None or current.status != Status.IN_TRANSIT:
+        raise DomainError(
+            _("%(tag)s is not on its way to you.") % {"tag": current.asset_tag},
+            code="not_in_transit",
+        )
+    record_event(
+        instrument=current,
+        kind=EventKind.RECEIVED,
+        status_after=Status.ON_LOAN,
+        by=by,
+        organisation=loan.borrower,
+        loan=loan,
+        note=note,
+    )
+    return loan

@@ -18,6 +18,8 @@ INSTRUMENTS = [
     ("tuba", "Tuba", "Tuba", "brass", 3, False, False),
     ("percussion", "Slagwerk", "Percussion", "percussion", 6, False, True),
     ("harp", "Harp", "Harp", "plucked", 3, True, False),
+    ("guitar", "Gitaar", "Guitar", "plucked", 6, False, False),
+    ("keyboard", "Keyboard", "Keyboard", "keys", 4, False, False),
 ]
 
 

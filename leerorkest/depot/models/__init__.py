@@ -1,10 +1,12 @@
 """The instrument depot: sizes, locations, instruments with their history, and loans."""
 
+from leerorkest.depot.models.catalogue import InstrumentModel, KitItem
 from leerorkest.depot.models.instruments import (
     Condition,
     EventKind,
     Instrument,
     InstrumentEvent,
+    InstrumentPhoto,
     InstrumentStatus,
     Location,
     Size,
@@ -16,7 +18,10 @@ __all__ = [
     "EventKind",
     "Instrument",
     "InstrumentEvent",
+    "InstrumentModel",
+    "InstrumentPhoto",
     "InstrumentStatus",
+    "KitItem",
     "Loan",
     "LoanAgreement",
     "Location",

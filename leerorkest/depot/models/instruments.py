@@ -54,6 +54,9 @@ class Location(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    # Where the place is, for "nearest stock first" in allocation and for transport runs.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("location")
@@ -141,6 +144,14 @@ class Instrument(models.Model):
         related_name="instruments",
     )
     # Cached from the events by the depot's actions; never set anywhere else.
+    reserved_for = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reserved for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reservations",
+    )
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -165,6 +176,38 @@ class Instrument(models.Model):
         size = f" {self.size}" if self.size_id else ""
         return f"{self.asset_tag} {self.instrument_type}{size}"
 
+    def current_value_cents(self, today=None) -> int:
+        """Purchase or appraisal value, written off straight-line by DEPRECIATION_PER_YEAR down
+        to DEPRECIATION_FLOOR of it (instruments keep a second-hand value)."""
+        today = today or timezone.localdate()
+        years = max(0, (today - self.acquired_on).days) / 365.25
+        share = max(DEPRECIATION_FLOOR, 1 - DEPRECIATION_PER_YEAR * years)
+        return round(self.value_cents * share)
+
+
+DEPRECIATION_PER_YEAR = 0.10
+DEPRECIATION_FLOOR = 0.20
+
+
+class InstrumentPhoto(models.Model):
+    """A photo of an instrument (intake, damage, after repair)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="instruments/%Y/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    taken_at = models.DateTimeField(_("added"), default=timezone.now)
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} {self.image.name}"
+
 
 class EventKind(models.TextChoices):
     ACQUIRED = "acquired", _("Came into the depot")
@@ -178,6 +221,15 @@ class EventKind(models.TextChoices):
     FOUND = "found", _("Found again")
     RETIRED = "retired", _("Retired")
     MOVED = "moved", _("Moved")
+    RESERVED = "reserved", _("Reserved for a programme")
+    UNRESERVED = "unreserved", _("Reservation released")
+    SHIPPED = "shipped", _("Sent on a transport run")
+    RECEIVED = "received", _("Receipt confirmed by the programme")
+    INSPECTED = "inspected", _("Inspected")
+    SIZE_SWAPPED = "size_swap", _("Swapped for another size")
+    DAMAGE_REPORTED = "damage", _("Damage reported")
+    STOCKTAKE = "stocktake", _("Stock-take correction")
+    HARVESTED = "harvested", _("Parts harvested")
 
 
 class InstrumentEvent(models.Model):

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "leerorkest.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "leerorkest.urls"
@@ -209,6 +210,8 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
 # Privacy (target P3): pupils who left this many years ago are pseudonymised by `retention`.
 RETENTION_YEARS = env_int("RETENTION_YEARS", 2)
+# How long the answer to an API write with an Idempotency-Key is kept for retries.
+IDEMPOTENCY_HOURS = env_int("IDEMPOTENCY_HOURS", 48)
 if RETENTION_YEARS < 1:
     raise ConfigError(f"RETENTION_YEARS must be 1 or more, not {RETENTION_YEARS}")
 

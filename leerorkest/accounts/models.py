@@ -390,6 +390,29 @@ class RecoveryCode(models.Model):
         return f"{self.device_id}:{self.code_hash[:6]}…"
 
 
+class IdempotentRequest(models.Model):
+    """An API write sent with an `Idempotency-Key` header and the answer it got, so a retry
+    with the same key gets the same answer instead of doing the work twice."""
+
+    scope = models.CharField(max_length=64)  # fingerprint of who sent it (token or session)
+    key = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64)  # method, path and body of the request
+    status = models.PositiveSmallIntegerField(null=True, blank=True)  # null while in progress
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotent_request_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope[:6]}:{self.key}"
+
+
 @receiver(user_logged_in, dispatch_uid="leerorkest_two_factor_login")
 def _two_factor_on_login(sender, request, user, **kwargs):
     """Session infrastructure, like the session record: each password login must give its own

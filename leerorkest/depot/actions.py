@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.audit import audit
 from leerorkest.accounts.models import Organisation
+from leerorkest.depot import signals
 from leerorkest.depot.models import (
     EventKind,
     Instrument,
@@ -267,8 +268,12 @@ def _change(
 
 
 @transaction.atomic
-def send_to_repair(*, instrument: Instrument, by, note: str = "") -> Instrument:
-    return _change(
+def send_to_repair(
+    *, instrument: Instrument, by, note: str = "", source: str = "manual"
+) -> Instrument:
+    """In repair from the shelf or cleaning; receivers of `signals.sent_to_repair` (the
+    workshops) open the work order in the same transaction."""
+    current = _change(
         instrument,
         allowed={Status.AVAILABLE, Status.CLEANING},
         by=by,
@@ -276,6 +281,10 @@ def send_to_repair(*, instrument: Instrument, by, note: str = "") -> Instrument:
         kind=EventKind.SENT_TO_REPAIR,
         status_after=Status.IN_REPAIR,
     )
+    signals.sent_to_repair.send(
+        sender=Instrument, instrument=current, by=by, note=note, source=source
+    )
+    return current
 
 
 @transaction.atomic

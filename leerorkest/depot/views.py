@@ -17,7 +17,7 @@ from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.models import Membership, Organisation
 from leerorkest.accounts.navigation import NavItem
 from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind, Role
-from leerorkest.depot import actions
+from leerorkest.depot import actions, panels
 from leerorkest.depot.forms import LendForm, ReturnForm
 from leerorkest.depot.models import Instrument, InstrumentStatus, Loan, Location, Size
 from leerorkest.programme.models import InstrumentFamily, InstrumentType
@@ -192,6 +192,7 @@ def instrument_detail(request, pk):
             "pupil_loan": pupil_loan,
             "events": events,
             "buttons": buttons,
+            "panels": panels.render_panels(request, instrument),
         },
     )
 

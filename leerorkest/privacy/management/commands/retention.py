@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from leerorkest.idempotency import expire
 from leerorkest.privacy.actions import apply_retention
 
 
@@ -26,3 +27,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{result.count} pupils pseudonymised; their time {since}.")
         else:
             self.stdout.write(f"Nothing to do: no pupil whose time {since} is left unerased.")
+        if not dry_run:
+            forgotten = expire()
+            self.stdout.write(f"{forgotten} kept API answers past IDEMPOTENCY_HOURS forgotten.")

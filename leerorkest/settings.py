@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "leerorkest.schools.apps.SchoolsConfig",
     "leerorkest.programme.apps.ProgrammeConfig",
     "leerorkest.depot.apps.DepotConfig",
+    "leerorkest.allocation.apps.AllocationConfig",
+    "leerorkest.workshop.apps.WorkshopConfig",
+    "leerorkest.donations.apps.DonationsConfig",
+    "leerorkest.stock.apps.StockConfig",
     "leerorkest.privacy.apps.PrivacyConfig",
 ]
 

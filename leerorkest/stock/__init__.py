@@ -1,0 +1,1 @@
+"""Handling the depot's stock: QR labels, inventory import, stock-takes and transport runs."""

@@ -214,6 +214,11 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
 # Privacy (target P3): pupils who left this many years ago are pseudonymised by `retention`.
 RETENTION_YEARS = env_int("RETENTION_YEARS", 2)
+# Depot: a repair whose parts and paid labour pass this share of the instrument's current value
+# gets a warning (repair or retire?).
+REPAIR_COST_WARNING_PERCENT = env_int("REPAIR_COST_WARNING_PERCENT", 50)
+# Depot: when loan reminders go out, in days relative to the due date (negative: before it).
+REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", ["-30", "-7", "1", "14", "30"])]
 # How long the answer to an API write with an Idempotency-Key is kept for retries.
 IDEMPOTENCY_HOURS = env_int("IDEMPOTENCY_HOURS", 48)
 if RETENTION_YEARS < 1:

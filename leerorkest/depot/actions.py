@@ -409,3 +409,25 @@ def confirm_receipt(*, instrument: Instrument, by, note: str = "") -> Loan:
         note=note,
     )
     return loan
+
+
+@transaction.atomic
+def move_instrument(
+    *, instrument: Instrument, location, by, note: str = "", kind: str = EventKind.MOVED
+) -> Instrument:
+    """Put an instrument somewhere else (shelf, workshop; a stock-take correction with
+    kind=EventKind.STOCKTAKE). Its status does not change."""
+    current = _locked(instrument)
+    if location is not None and location.organisation_id != current.organisation_id:
+        raise DomainError(_("That place belongs to another organisation."), code="wrong_location")
+    Instrument.objects.filter(pk=current.pk).update(location=location)
+    current.location = location
+    where = str(location) if location is not None else "—"
+    record_event(
+        instrument=current,
+        kind=kind,
+        status_after=current.status,
+        by=by,
+        note=f"{where}: {note}" if note else where,
+    )
+    return current

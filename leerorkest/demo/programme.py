@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from leerorkest.accounts.models import User
-from leerorkest.accounts.roles import Role
+from leerorkest.accounts.roles import OrgKind, Role
 from leerorkest.demo import data
 from leerorkest.programme import catalogue as instrument_catalogue
 from leerorkest.programme.actions_events import DEFAULT_TASKS
@@ -560,6 +560,63 @@ def step_partners_and_events(demo) -> None:
         )
 
 
+def step_partner_pupils(demo) -> None:
+    """National scale only: the partner programmes' schools get classes groep 5–8 this year with
+    their pupils, bringing the platform to ~50,000 children (target F2)."""
+    if demo.scale.name != "national":
+        return
+    now = demo.years[0]
+    schools = list(
+        School.objects.filter(organisation__parent__kind=OrgKind.PARTNER)
+        .select_related("organisation__parent")
+        .order_by("pk")
+    )
+    classes = SchoolClass.objects.bulk_create(
+        [
+            SchoolClass(
+                school=school,
+                school_year=now,
+                year_group=year_group,
+                name=f"{year_group}A",
+                class_teacher=demo.rng.choice(data.CLASS_TEACHERS),
+            )
+            for school in schools
+            for year_group in range(5, 9)
+        ]
+    )
+    pupils, plan = [], []
+    for school_class in classes:
+        partner = school_class.school.organisation.parent
+        for _ in range(demo.rng.randint(20, 26)):
+            given, prefix, surname = child_name(demo)
+            born = date(now.starts_on.year - school_class.year_group - 4, 1, 1) + timedelta(
+                days=demo.rng.randint(0, 364)
+            )
+            pupils.append(
+                Pupil(
+                    organisation=partner,
+                    given_name=given,
+                    surname_prefix=prefix,
+                    surname=surname,
+                    date_of_birth=born,
+                )
+            )
+            plan.append(school_class)
+    pupils = Pupil.objects.bulk_create(pupils, batch_size=5000)
+    ClassPlacement.objects.bulk_create(
+        [
+            ClassPlacement(
+                pupil=pupil,
+                school_class=school_class,
+                school_year_id=now.pk,
+                is_leaving=school_class.year_group == 8,
+            )
+            for pupil, school_class in zip(pupils, plan, strict=True)
+        ],
+        batch_size=5000,
+    )
+
+
 STEPS = [
     step_school_years,
     step_participation,
@@ -568,4 +625,5 @@ STEPS = [
     step_choices_and_groups,
     step_ensembles,
     step_partners_and_events,
+    step_partner_pupils,
 ]

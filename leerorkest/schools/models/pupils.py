@@ -58,14 +58,19 @@ class PupilQuerySet(models.QuerySet):
         memberships = Membership.objects.filter(user=user, organisation__is_active=True)
         managed = memberships.filter(role__in=MANAGER_ROLES).values("organisation_id")
         schools = memberships.filter(role=Role.SCHOOL_CONTACT).values("organisation_id")
+        # Subqueries, not joins: no DISTINCT over the programme's whole pupil list (F2).
         visible = Q(organisation_id__in=managed) | Q(
-            placements__school_class__school__organisation_id__in=schools
+            pk__in=ClassPlacement.objects.filter(
+                school_class__school__organisation_id__in=schools
+            ).values("pupil_id")
         )
         if memberships.filter(role=Role.TEACHER).exists():
-            visible |= Q(lesson_groups__teacher__user=user) | Q(
-                ensemble_memberships__ensemble__conductor__user=user
+            taught = self.model._base_manager.filter(
+                Q(lesson_groups__teacher__user=user)
+                | Q(ensemble_memberships__ensemble__conductor__user=user)
             )
-        return self.filter(visible, pseudonymised_at__isnull=True).distinct()
+            visible |= Q(pk__in=taught.values("pk"))
+        return self.filter(visible, pseudonymised_at__isnull=True)
 
     def managed_by(self, user) -> "PupilQuerySet":
         """Pupils whose full record (parent contact included) the user may see and change."""

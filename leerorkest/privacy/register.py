@@ -295,6 +295,8 @@ DECLARATIONS: list[Declaration] = [
 NOT_PERSONAL: dict[str, str] = {
     "depot.Instrument": "The make and model name of an instrument, not of a person.",
     "depot.Location": "Names of shelves, workshops and schools.",
+    "depot.InstrumentModel": "Make and model names of instruments.",
+    "depot.KitItem": "Names of accessories (case, bow, mouthpiece).",
     "auth.Group": "name of a permission group",
     "auth.Permission": "name of a permission",
     "accounts.Organisation": "name of an organisation",

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from leerorkest.accounts.audit import audit
 from leerorkest.accounts.models import Invitation, Membership, Organisation, User, hash_secret
 from leerorkest.accounts.roles import OrgKind, Role
+from leerorkest.demo import allocation as allocation_steps
 from leerorkest.demo import data
 from leerorkest.demo import depot as depot_steps
 from leerorkest.demo import programme as programme_steps
@@ -270,6 +271,7 @@ STEPS: list[Step] = [
     step_people,
     *programme_steps.STEPS,
     depot_steps.step_depot,
+    allocation_steps.step_allocation,
 ]
 
 

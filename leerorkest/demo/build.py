@@ -20,6 +20,7 @@ from leerorkest.demo import allocation as allocation_steps
 from leerorkest.demo import data
 from leerorkest.demo import depot as depot_steps
 from leerorkest.demo import programme as programme_steps
+from leerorkest.demo import stock as stock_steps
 from leerorkest.schools.models import District, Neighbourhood, School
 
 DEMO_PASSWORD = "leerorkest-demo"  # noqa: S105 - printed on purpose; demo databases only
@@ -271,6 +272,7 @@ STEPS: list[Step] = [
     step_people,
     *programme_steps.STEPS,
     depot_steps.step_depot,
+    stock_steps.step_stock,
     allocation_steps.step_allocation,
 ]
 

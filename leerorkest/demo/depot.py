@@ -232,7 +232,10 @@ class _History:
                         instrument=instrument,
                         kind=kind,
                         status_after=status,
-                        at=self.now - timedelta(days=rng.randint(1, 40)),
+                        at=max(
+                            acquired + timedelta(days=1),
+                            self.now - timedelta(days=rng.randint(1, 40)),
+                        ),
                     )
                 )
         loans = Loan.objects.bulk_create(loans, batch_size=CHUNK)

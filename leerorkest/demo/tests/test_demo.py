@@ -6,7 +6,7 @@ from django.db import transaction
 from leerorkest.accounts.models import Membership, Organisation, User
 from leerorkest.accounts.roles import OrgKind, Role
 from leerorkest.demo.build import build, demo_logins
-from leerorkest.schools.models import District, School, brin_validator
+from leerorkest.schools.models import District, Pupil, School, brin_validator
 
 
 class Rollback(Exception):
@@ -102,8 +102,14 @@ def test_refuses_a_database_that_is_not_empty(personas):
         build()
 
 
-def test_national_scale_builds(db):
+def test_national_scale_builds(db, monkeypatch):
+    # The full 100,000 instruments are the benchmarks' business (F2, F6); here: that every step
+    # copes with 100 partner programmes and their children.
+    from leerorkest.demo import depot
+
+    monkeypatch.setitem(depot.DEPOT_SCALES, "national", (3_000, 2, 0.85))
     build(scale="national")
+    assert Pupil.objects.count() > 40_000
     assert Organisation.objects.filter(kind=OrgKind.PARTNER).count() == 100
     assert School.objects.count() == 20 + 100 * 5
 
@@ -164,9 +170,9 @@ def test_every_printed_login_works_and_sees_its_navigation(client, db, settings,
 
 
 def test_depot_stock_and_loans_agree(db):
-    from django.db.models import Count, Q
+    from django.db.models import Count, F, OuterRef, Q, Subquery
 
-    from leerorkest.depot.models import Instrument, InstrumentStatus, Loan
+    from leerorkest.depot.models import Instrument, InstrumentEvent, InstrumentStatus, Loan
 
     build(scale="amsterdam")
     assert Instrument.objects.count() == 10_000
@@ -175,9 +181,16 @@ def test_depot_stock_and_loans_agree(db):
     open_loans = Instrument.objects.annotate(
         open=Count("loans", filter=Q(loans__returned_at__isnull=True))
     )
-    assert not open_loans.filter(status=InstrumentStatus.ON_LOAN).exclude(open=1).exists()
-    assert not open_loans.exclude(status=InstrumentStatus.ON_LOAN).filter(open__gt=0).exists()
+    out = [InstrumentStatus.ON_LOAN, InstrumentStatus.IN_TRANSIT]
+    assert not open_loans.filter(status__in=out).exclude(open=1).exists()
+    assert (
+        not open_loans.exclude(status__in=[*out, InstrumentStatus.LOST]).filter(open__gt=0).exists()
+    )
     # Earlier seasons left their returned loans behind.
     assert Loan.objects.filter(returned_at__isnull=False).count() > 1000
-    sample = Instrument.objects.order_by("?")[:200]
-    assert all(i.events.first().status_after == i.status for i in sample)
+    # Every instrument's status is what its latest event says (the history explains it).
+    latest = InstrumentEvent.objects.filter(instrument=OuterRef("pk")).order_by("-at", "-pk")
+    disagree = Instrument.objects.annotate(
+        last=Subquery(latest.values("status_after")[:1])
+    ).exclude(last=F("status"))
+    assert list(disagree.values_list("asset_tag", "status", "last")[:5]) == []

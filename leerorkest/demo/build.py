@@ -19,8 +19,10 @@ from leerorkest.accounts.roles import OrgKind, Role
 from leerorkest.demo import allocation as allocation_steps
 from leerorkest.demo import data
 from leerorkest.demo import depot as depot_steps
+from leerorkest.demo import donations as donations_steps
 from leerorkest.demo import programme as programme_steps
 from leerorkest.demo import stock as stock_steps
+from leerorkest.demo import workshop as workshop_steps
 from leerorkest.schools.models import District, Neighbourhood, School
 
 DEMO_PASSWORD = "leerorkest-demo"  # noqa: S105 - printed on purpose; demo databases only
@@ -273,6 +275,8 @@ STEPS: list[Step] = [
     *programme_steps.STEPS,
     depot_steps.step_depot,
     stock_steps.step_stock,
+    workshop_steps.step_workshop,
+    donations_steps.step_donations,
     allocation_steps.step_allocation,
 ]
 

@@ -37,7 +37,42 @@ class PersonalToken(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+# Every operation can answer with these; the document says so once, here, instead of in each
+# operation (targets B1: no response outside the schema).
+ERROR_RESPONSES = {
+    "400": "The request was understood but refused (the message says why).",
+    "401": "Not signed in: send a personal token or a session cookie.",
+    "403": "Signed in, but this role may not do this.",
+    "404": "No such object, or it belongs to another organisation.",
+    "409": "A request with this Idempotency-Key is still being handled.",
+    "422": "The input does not fit (field: reason), or an Idempotency-Key was reused.",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "title": "Code"},
+        "message": {"type": "string", "title": "Message"},
+    },
+    "required": ["code", "message"],
+}
+
+
+class PlatformApi(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status not in responses and int(status) not in responses:
+                        responses[status] = {"description": description, "content": error}
+        return schema
+
+
+api = PlatformApi(
     title="Leerorkest platform API",
     version="1",
     description=(

@@ -7,16 +7,38 @@ outsider passes the role rule and must meet the 404 of the object lookup.
 
 from leerorkest.accounts.models import Membership
 from leerorkest.accounts.roles import Role
+from leerorkest.depot import actions, agreements
 from leerorkest.depot.tests.builders import make_depot, make_stock
 
 
-def _instrument(p):
+def _depot(p):
     depot = make_depot()
     Membership.objects.get_or_create(user=p.owner, organisation=depot, role=Role.DEPOT_STAFF)
     Membership.objects.get_or_create(
         user=p.outsider, organisation=make_depot(), role=Role.DEPOT_STAFF
     )
-    return make_stock(depot)[0]
+    return depot
+
+
+def _instrument(p):
+    return make_stock(_depot(p))[0]
+
+
+def _version(p, *, published=False):
+    version = agreements.save_draft(depot=_depot(p), version="2026-1", text="Terms.", by=None)
+    if published:
+        agreements.publish_version(version=version, by=None)
+    return version
+
+
+def _accepted(p):
+    """An agreement personas.organisation accepted (the owner is its coordinator); the
+    outsider coordinates another programme."""
+    version = _version(p, published=True)
+    agreement = agreements.accept_agreement(
+        borrower=p.organisation, version=version, full_name="Owner Person", by=p.owner
+    )
+    return "get", {"pk": agreement.pk}
 
 
 OBJECT_URLS = {
@@ -25,4 +47,19 @@ OBJECT_URLS = {
         "post",
         {"pk": _instrument(p).pk, "action": "repair"},
     ),
+    "depot:agreement_version": lambda p: ("get", {"pk": _version(p).pk}),
+    "depot:agreement_publish": lambda p: ("post", {"pk": _version(p).pk}),
+    "depot:agreement_print": _accepted,
+}
+
+
+def _loan(p):
+    [instrument] = make_stock(make_depot())
+    return actions.checkout_instrument(instrument=instrument, borrower=p.organisation, by=None)
+
+
+# API: the owner coordinates personas.organisation, which has the instrument on loan.
+OBJECT_OPERATIONS = {
+    "/depot/instruments/{instrument_id}": lambda p: {"instrument_id": _loan(p).instrument_id},
+    "/depot/loans/{loan_id}": lambda p: {"loan_id": _loan(p).pk},
 }

@@ -20,6 +20,7 @@ from leerorkest.demo import allocation as allocation_steps
 from leerorkest.demo import data
 from leerorkest.demo import depot as depot_steps
 from leerorkest.demo import donations as donations_steps
+from leerorkest.demo import loans as loans_steps
 from leerorkest.demo import programme as programme_steps
 from leerorkest.demo import stock as stock_steps
 from leerorkest.demo import workshop as workshop_steps
@@ -274,6 +275,7 @@ STEPS: list[Step] = [
     step_people,
     *programme_steps.STEPS,
     depot_steps.step_depot,
+    loans_steps.step_loans,
     stock_steps.step_stock,
     workshop_steps.step_workshop,
     donations_steps.step_donations,

@@ -4,6 +4,7 @@ instrument (append-only) and sets the cached status from it."""
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from leerorkest.depot.models import (
     InstrumentEvent,
     InstrumentStatus,
     Loan,
+    LoanAgreement,
+    PupilLoan,
 )
 
 Status = InstrumentStatus
@@ -58,6 +61,17 @@ def record_event(
     Instrument.objects.filter(pk=instrument.pk).update(status=status_after)
     instrument.status = status_after
     return event
+
+
+def accepted_agreement(borrower: Organisation, lender: Organisation) -> LoanAgreement | None:
+    """The borrower's latest accepted loan agreement with this lender (or one of a version
+    not tied to a depot), which a new loan links to."""
+    return (
+        LoanAgreement.objects.filter(borrower=borrower)
+        .filter(Q(agreement_version__organisation=lender) | Q(agreement_version__isnull=True))
+        .order_by("-accepted_at", "-id")
+        .first()
+    )
 
 
 def _open_loan(instrument: Instrument) -> Loan | None:
@@ -129,6 +143,7 @@ def checkout_instrument(
                 lender=current.organisation,
                 borrower=borrower,
                 due_on=due_on or season_end(),
+                agreement=accepted_agreement(borrower, current.organisation),
                 idempotency_key=idempotency_key or None,
                 checked_out_by=by if getattr(by, "is_authenticated", False) else None,
             )
@@ -186,7 +201,8 @@ def checkout_many(
 def return_instrument(
     *, instrument: Instrument, by, needs_cleaning: bool = False, note: str = ""
 ) -> Loan:
-    """Close the instrument's open loan; it is available again, or awaits cleaning."""
+    """Close the instrument's open loan; it is available again, or awaits cleaning. A loan to a
+    child still open on it closes too: the instrument is back at the depot."""
     current = _locked(instrument)
     loan = _open_loan(current)
     if loan is None:
@@ -195,6 +211,9 @@ def return_instrument(
         )
     loan.returned_at = timezone.now()
     loan.save(update_fields=["returned_at"])
+    PupilLoan.objects.filter(loan=loan, returned_at__isnull=True).update(
+        returned_at=loan.returned_at
+    )
     record_event(
         instrument=current,
         kind=EventKind.RETURNED,
@@ -221,11 +240,13 @@ def transfer_instrument(*, instrument: Instrument, to: Organisation, by) -> Loan
         raise DomainError(_("%(tag)s is already with this programme.") % {"tag": current.asset_tag})
     old.returned_at = timezone.now()
     old.save(update_fields=["returned_at"])
+    PupilLoan.objects.filter(loan=old, returned_at__isnull=True).update(returned_at=old.returned_at)
     loan = Loan.objects.create(
         instrument=current,
         lender=current.organisation,
         borrower=to,
         due_on=old.due_on,
+        agreement=accepted_agreement(to, current.organisation),
         checked_out_by=old.checked_out_by,
     )
     record_event(

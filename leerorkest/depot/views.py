@@ -14,17 +14,22 @@ from django.views.decorators.http import require_POST
 
 from leerorkest.accounts.access import roles, rule
 from leerorkest.accounts.actions import DomainError
-from leerorkest.accounts.models import Membership, Organisation
+from leerorkest.accounts.models import Organisation
 from leerorkest.accounts.navigation import NavItem
 from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind, Role
 from leerorkest.depot import actions, panels
-from leerorkest.depot.forms import LendForm, ReturnForm
+from leerorkest.depot.access import (
+    DEPOT_ROLES,
+    depots_for_user,
+    get_instrument_for_user,
+    stock_for_user,
+)
+from leerorkest.depot.forms import LendForm
 from leerorkest.depot.models import Instrument, InstrumentStatus, Loan, Location, Size
 from leerorkest.programme.models import InstrumentFamily, InstrumentType
 
 Status = InstrumentStatus
 
-DEPOT_ROLES = frozenset({Role.DEPOT_STAFF, Role.WORKSHOP_LEAD})
 DEPOT = roles(*DEPOT_ROLES, PLATFORM_ADMIN)
 DESK = roles(Role.DEPOT_STAFF, Role.WORKSHOP_LEAD, PLATFORM_ADMIN)
 
@@ -36,6 +41,38 @@ NAV_ITEMS = [
         order=300,
     ),
     NavItem(gettext_lazy("Desk"), "depot:desk", frozenset({Role.DEPOT_STAFF}), order=310),
+    NavItem(
+        gettext_lazy("Loan agreement"),
+        "depot:agreement_versions",
+        frozenset({Role.DEPOT_STAFF}),
+        order=370,
+    ),
+    NavItem(gettext_lazy("Reminders"), "depot:reminders", frozenset({Role.DEPOT_STAFF}), order=375),
+    NavItem(
+        gettext_lazy("Size-up due"),
+        "depot:size_up_counts",
+        frozenset({Role.DEPOT_STAFF, Role.WORKSHOP_LEAD}),
+        order=380,
+    ),
+    # The programme portal.
+    NavItem(
+        gettext_lazy("Our instruments"),
+        "depot:portal",
+        frozenset({Role.COORDINATOR, Role.PARTNER_COORDINATOR}),
+        order=400,
+    ),
+    NavItem(
+        gettext_lazy("Loan agreement"),
+        "depot:portal_agreements",
+        frozenset({Role.COORDINATOR, Role.PARTNER_COORDINATOR}),
+        order=470,
+    ),
+    NavItem(
+        gettext_lazy("Size-up due"),
+        "depot:portal_size_up",
+        frozenset({Role.COORDINATOR, Role.PARTNER_COORDINATOR}),
+        order=475,
+    ),
 ]
 
 WIND = {InstrumentFamily.WOODWIND, InstrumentFamily.BRASS}
@@ -54,30 +91,6 @@ SORT_LABELS = {
     "status": gettext_lazy("Status"),
     "location": gettext_lazy("Location"),
 }
-
-
-def depots_for_user(user):
-    """The depots whose stock the user works with: where they are depot staff or workshop
-    lead (platform administrators: every depot)."""
-    depots = Organisation.objects.filter(kind=OrgKind.DEPOT, is_active=True)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return depots.none()
-    if user.is_platform_admin:
-        return depots
-    held = Membership.objects.filter(user=user, role__in=DEPOT_ROLES).values("organisation_id")
-    return depots.filter(pk__in=held)
-
-
-def stock_for_user(user):
-    """The depot's own stock (not what a programme has borrowed)."""
-    return Instrument.objects.filter(organisation__in=depots_for_user(user))
-
-
-def get_instrument_for_user(user, pk) -> Instrument:
-    try:
-        return stock_for_user(user).select_related("instrument_type", "size", "location").get(pk=pk)
-    except (Instrument.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _int(raw: str) -> int | None:
@@ -139,7 +152,8 @@ def instrument_list(request):
     )
 
 
-# action name -> (what it does, the statuses it fits, takes a note, button label)
+# action name -> (what it does, the statuses it fits, takes a note, button label). A repair
+# finishes only through the workshop's QA sign-off, so there is no "repaired" button here.
 CHANGES = {
     "repair": (
         actions.send_to_repair,
@@ -147,7 +161,6 @@ CHANGES = {
         True,
         gettext_lazy("Send to repair"),
     ),
-    "repaired": (actions.finish_repair, {Status.IN_REPAIR}, True, gettext_lazy("Repaired")),
     "cleaned": (actions.finish_cleaning, {Status.CLEANING}, False, gettext_lazy("Cleaned")),
     "lost": (
         actions.report_lost,
@@ -219,18 +232,36 @@ def instrument_change(request, pk, action):
     return redirect("depot:instrument_detail", instrument.pk)
 
 
-def _desk(request, *, lend_form=None, return_form=None, lent=None, returned=None, status=200):
-    return render(
-        request,
-        "depot/desk.html",
-        {
-            "lend_form": lend_form or LendForm(),
-            "return_form": return_form or ReturnForm(),
-            "lent": lent,
-            "returned": returned,
-        },
-        status=status,
-    )
+def _desk(request, *, status=200, **context):
+    """The desk page: lend, return (scan, then inspect), size swap. `context` replaces the
+    empty forms with bound ones (keeping what was typed) and adds results."""
+    from leerorkest.depot.agreements import current_version
+    from leerorkest.depot.forms import ScanReturnForm, SwapForm
+
+    depot = depots_for_user(request.user).first()
+    version = current_version(depot) if depot else None
+    unaccepted = []
+    if version is not None:
+        unaccepted = (
+            Organisation.objects.filter(
+                is_active=True,
+                kind__in=[OrgKind.PROGRAMME, OrgKind.PARTNER],
+                pk__in=Loan.objects.open().filter(lender=depot).values("borrower_id"),
+            )
+            .exclude(loan_agreements__agreement_version=version)
+            .order_by("name")
+        )
+    values = {
+        "lend_form": LendForm(),
+        "return_form": ScanReturnForm(),
+        "swap_form": SwapForm(),
+        "lent": None,
+        "returned": None,
+        "version": version,
+        "unaccepted": unaccepted,
+        **context,
+    }
+    return render(request, "depot/desk.html", values, status=status)
 
 
 @rule(DESK)
@@ -282,39 +313,17 @@ def desk_lend(request):
         messages.error(
             request, _("%(count)s tags were refused.") % {"count": len(result["refused"])}
         )
+    if not _accepted(borrower, request.user):
+        result["no_agreement"] = True
+        messages.warning(
+            request,
+            _("%(borrower)s has not accepted the current loan agreement.") % {"borrower": borrower},
+        )
     return _desk(request, lent=result)
 
 
-@require_POST
-@rule(DESK)
-def desk_return(request):
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        return _desk(request, return_form=form, status=400)
-    tags = form.cleaned_data["tags"]
-    cleaning = form.cleaned_data["needs_cleaning"]
-    instruments = _found(request.user, tags)
-    result = {"returned": [], "refused": []}
-    for tag in tags:
-        instrument = instruments.get(tag)
-        if instrument is None:
-            result["refused"].append((tag, _("Unknown asset tag.")))
-            continue
-        to_cleaning = cleaning and instrument.instrument_type.family in WIND
-        try:
-            loan = actions.return_instrument(
-                instrument=instrument, by=request.user, needs_cleaning=to_cleaning
-            )
-        except DomainError as error:
-            result["refused"].append((tag, error.message))
-        else:
-            result["returned"].append((instrument, loan, to_cleaning))
-    if result["returned"]:
-        messages.success(
-            request, _("%(count)s instruments returned.") % {"count": len(result["returned"])}
-        )
-    if result["refused"]:
-        messages.error(
-            request, _("%(count)s tags were refused.") % {"count": len(result["refused"])}
-        )
-    return _desk(request, returned=result)
+def _accepted(borrower, user) -> bool:
+    from leerorkest.depot.agreements import has_accepted_current
+
+    depot = depots_for_user(user).first()
+    return has_accepted_current(borrower, depot)

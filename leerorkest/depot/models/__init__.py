@@ -11,11 +11,20 @@ from leerorkest.depot.models.instruments import (
     Location,
     Size,
 )
-from leerorkest.depot.models.loans import Loan, LoanAgreement, PupilLoan
+from leerorkest.depot.models.loans import (
+    AgreementVersion,
+    Loan,
+    LoanAgreement,
+    PupilLoan,
+    SignedHow,
+)
+from leerorkest.depot.models.returns import Inspection, Outcome, ReminderSent
 
 __all__ = [
+    "AgreementVersion",
     "Condition",
     "EventKind",
+    "Inspection",
     "Instrument",
     "InstrumentEvent",
     "InstrumentModel",
@@ -25,6 +34,9 @@ __all__ = [
     "Loan",
     "LoanAgreement",
     "Location",
+    "Outcome",
     "PupilLoan",
+    "ReminderSent",
+    "SignedHow",
     "Size",
 ]

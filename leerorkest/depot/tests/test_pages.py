@@ -138,7 +138,6 @@ def test_instrument_page_shows_loan_and_history_newest_first(staff_client, depot
     ("prepare", "action", "after"),
     [
         ([], "repair", Status.IN_REPAIR),
-        (["repair"], "repaired", Status.AVAILABLE),
         (["cleaning"], "cleaned", Status.AVAILABLE),
         ([], "lost", Status.LOST),
         (["lost"], "found", Status.AVAILABLE),
@@ -164,6 +163,19 @@ def test_each_status_button(staff_client, depot, programme, prepare, action, aft
     violin.refresh_from_db()
     assert violin.status == after
     assert violin.events.first().status_after == after
+
+
+def test_no_repaired_button_repairs_finish_through_the_workshop(staff_client, depot):
+    """A repair ends only with the workshop's QA sign-off: the page has no "repaired" button
+    and the address does not exist."""
+    [violin] = make_stock(depot)
+    actions.send_to_repair(instrument=violin, by=None)
+    page = staff_client.get(reverse("depot:instrument_detail", args=[violin.pk]))
+    assert "repaired" not in [b["action"] for b in page.context["buttons"]]
+    response = staff_client.post(reverse("depot:instrument_change", args=[violin.pk, "repaired"]))
+    assert response.status_code == 404
+    violin.refresh_from_db()
+    assert violin.status == Status.IN_REPAIR
 
 
 def test_a_button_that_does_not_fit_shows_the_refusal(staff_client, depot, programme):
@@ -262,6 +274,17 @@ def test_desk_rejects_an_empty_scan_and_a_bad_key(staff_client, programme):
     assert Loan.objects.count() == 0
 
 
+def _submit_defaults(client, page):
+    """Submit the inspection table as shown: every default kept."""
+    data = {"row": []}
+    for row in page.context["rows"]:
+        key = row["instrument"].pk
+        data["row"].append(key)
+        data |= {f"c-{key}": row["condition"], f"o-{key}": row["outcome"], f"d-{key}": ""}
+        data[f"k-{key}"] = [item.pk for item, present in row["kit"] if present]
+    return client.post(reverse("depot:desk_inspect"), data)
+
+
 def test_desk_bulk_return(staff_client, depot, programme):
     strings = make_stock(depot, 2)
     [clarinet] = make_stock(depot, 1, code="clarinet")
@@ -269,18 +292,18 @@ def test_desk_bulk_return(staff_client, depot, programme):
         actions.checkout_instrument(instrument=instrument, borrower=programme, by=None)
     [never_out] = make_stock(depot)
     tags = [i.asset_tag for i in [*strings, clarinet, never_out]] + ["LO-GHOST"]
-    response = staff_client.post(
-        reverse("depot:desk_return"),
-        {"return-tags": "\n".join(tags), "return-needs_cleaning": "on"},
+    page = staff_client.post(
+        reverse("depot:desk_return"), {"return-tags": "\n".join(tags), "return-step": "inspect"}
     )
-    assert response.status_code == 200
-    result = response.context["returned"]
-    assert [i.asset_tag for i, _loan, _c in result["returned"]] == tags[:3]
-    assert [c for _i, _loan, c in result["returned"]] == [False, False, True]
-    assert "Awaiting cleaning" in response.content.decode()
-    refused = dict(result["refused"])
+    assert page.status_code == 200
+    assert [r["instrument"].asset_tag for r in page.context["rows"]] == tags[:3]
+    refused = dict(page.context["refused"])
     assert set(refused) == {never_out.asset_tag, "LO-GHOST"}
     assert "not on loan" in refused[never_out.asset_tag]
+    assert Loan.objects.open().count() == 3  # nothing written before the inspection
+    response = _submit_defaults(staff_client, page)
+    assert [i.asset_tag for i, _inspection, _m in response.context["done"]] == sorted(tags[:3])
+    assert "Awaiting cleaning" in response.content.decode()
     for instrument in strings:
         instrument.refresh_from_db()
         assert instrument.status == Status.AVAILABLE
@@ -291,10 +314,13 @@ def test_desk_bulk_return(staff_client, depot, programme):
     assert never_out.events.count() == 1
 
 
-def test_bulk_return_without_cleaning(staff_client, depot, programme):
+def test_bulk_return_wind_to_ready_when_chosen(staff_client, depot, programme):
     [clarinet] = make_stock(depot, 1, code="clarinet")
     actions.checkout_instrument(instrument=clarinet, borrower=programme, by=None)
-    staff_client.post(reverse("depot:desk_return"), {"return-tags": clarinet.asset_tag})
+    staff_client.post(
+        reverse("depot:desk_inspect"),
+        {"row": clarinet.pk, f"c-{clarinet.pk}": "B", f"o-{clarinet.pk}": "ready"},
+    )
     clarinet.refresh_from_db()
     assert clarinet.status == Status.AVAILABLE
 

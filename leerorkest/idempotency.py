@@ -2,10 +2,11 @@
 kept; a retry with the same key and the same request gets that answer again (marked with
 `Idempotent-Replayed: true`) and nothing is done twice.
 
-Keys are scoped to whoever sends them (a hash of the bearer token, or the session's user), so two
-clients can never see each other's answers. A key reused for a different request is refused
-(422); a retry that arrives while the first is still running gets 409. Server errors are not
-kept, so a retry after one runs again. Kept answers are removed after IDEMPOTENCY_HOURS.
+Keys are scoped to whoever sends them (a hash of the bearer token, or the session's user) and to
+the operation (method and path), so two clients can never see each other's answers. A key
+reused on the same operation with a different body is refused (422); a retry that arrives while
+the first is still running gets 409. Server errors are not kept, so a retry after one runs
+again. Kept answers are removed after IDEMPOTENCY_HOURS.
 """
 
 import hashlib
@@ -70,10 +71,13 @@ class IdempotencyMiddleware:
                 "invalid_idempotency_key",
                 _("The Idempotency-Key header must be 1 to 80 plain characters."),
             )
-        scope = _scope(request)
-        if scope is None:  # not signed in: the API will answer 401 and nothing is written
+        sender = _scope(request)
+        if sender is None:  # not signed in: the API will answer 401 and nothing is written
             return self.get_response(request)
-        fingerprint = _sha(request.method.encode(), request.path.encode(), request.body)
+        # A key belongs to one sender and one operation (method and path): the same key sent
+        # to another operation is another request, answered on its own (even if that is a 405).
+        scope = _sha(sender.encode(), request.method.encode(), request.path.encode())
+        fingerprint = _sha(request.body)
         try:
             with transaction.atomic():
                 entry = IdempotentRequest.objects.create(

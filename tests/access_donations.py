@@ -26,6 +26,7 @@ OBJECT_URLS = {
     "donations:thank": lambda p: ("post", {"pk": _donation(p).pk}),
     "donations:item_assess": lambda p: ("post", {"pk": _donation(p).items.get().pk}),
     "donations:donor_detail": lambda p: ("get", {"pk": _donation(p).donor_id}),
+    "donations:donor_erase": lambda p: ("post", {"pk": _donation(p).donor_id}),
 }
 
 OBJECT_OPERATIONS = {

@@ -10,7 +10,7 @@ from leerorkest.accounts.roles import Role
 from leerorkest.depot import actions as depot_actions
 from leerorkest.depot.tests.builders import make_depot, make_stock
 from leerorkest.workshop.models import MaintenancePlan, WorkOrder
-from leerorkest.workshop.tests.builders import make_part, make_workshop
+from leerorkest.workshop.tests.builders import add_member, make_part, make_workshop
 
 
 def _depot(p):
@@ -46,7 +46,15 @@ def _plan(p):
     )
 
 
+def _member(p):
+    return add_member(_workshop(p), p.owner, role=Role.DEPOT_STAFF)
+
+
 OBJECT_URLS = {
+    "workshop:members": lambda p: ("get", {"pk": _workshop(p).pk}),
+    "workshop:settings": lambda p: ("post", {"pk": _workshop(p).pk}),
+    "workshop:member_change": lambda p: ("post", {"pk": _member(p).pk}),
+    "workshop:member_remove": lambda p: ("post", {"pk": _member(p).pk}),
     "workshop:queue": lambda p: ("get", {"pk": _workshop(p).pk}),
     "workshop:work_order": lambda p: ("get", {"pk": _order(p).pk}),
     "workshop:work_order_assign": lambda p: ("post", {"pk": _order(p).pk}),

@@ -394,9 +394,9 @@ class IdempotentRequest(models.Model):
     """An API write sent with an `Idempotency-Key` header and the answer it got, so a retry
     with the same key gets the same answer instead of doing the work twice."""
 
-    scope = models.CharField(max_length=64)  # fingerprint of who sent it (token or session)
+    scope = models.CharField(max_length=64)  # who sent it (token or session), method and path
     key = models.CharField(max_length=80)
-    fingerprint = models.CharField(max_length=64)  # method, path and body of the request
+    fingerprint = models.CharField(max_length=64)  # the request body
     status = models.PositiveSmallIntegerField(null=True, blank=True)  # null while in progress
     content_type = models.CharField(max_length=100, blank=True)
     body = models.BinaryField(default=b"")

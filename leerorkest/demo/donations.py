@@ -70,6 +70,17 @@ def step_donations(demo) -> None:
         )
     donors = Donor.objects.bulk_create(donors)
     regulars = donors[: len(ORGANISATION_DONORS)]
+    # One donor asked to be erased: a number instead of a name, no contact details.
+    erased = donors[-1]
+    Donor.objects.filter(pk=erased.pk).update(
+        name=erased.audit_label,
+        email="",
+        phone="",
+        postal_address="",
+        consent_thanks=False,
+        consent_named=False,
+        erased_at=timezone.now() - timedelta(days=40),
+    )
 
     # The donated instruments, grouped by the day they came in; about half of those days are
     # recorded as donations in the system (the rest predate it or came without paperwork).

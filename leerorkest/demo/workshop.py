@@ -320,6 +320,127 @@ def step_workshop(demo) -> None:
             ),
         ]
     )
+    _past_services(demo, depot, blazers, crew.get(blazers.pk) or volunteers[:1], now)
+
+
+# Share of the wind instruments serviced in the last year: running maintenance on the demo then
+# opens a realistic handful of orders (the ones that slipped through), not hundreds.
+SERVICED = {"woodwind": 0.94, "brass": 0.9}
+SERVICE_NOTE = {
+    "woodwind": "Jaarlijkse houtblazersbeurt: kleppen, polsters, kurken.",
+    "brass": "Koperbeurt: reinigen, ventielen en trekkers.",
+}
+
+
+def _past_services(demo, depot, workshop, team, now) -> None:
+    """A signed-off maintenance order within the last year for most wind instruments, written in
+    bulk. The service (SENT_TO_REPAIR, then REPAIRED) goes where the instrument was on the shelf:
+    after its latest event for one that is available now, or between the last two events when
+    the latest took it off the shelf (a checkout, a reservation), so the latest event still
+    says the instrument's status."""
+    rng = demo.rng
+    year_ago = now - timedelta(days=355)
+    wind = Instrument.objects.filter(
+        organisation=depot,
+        instrument_type__family__in=list(SERVICED),
+        status__in=[
+            InstrumentStatus.AVAILABLE,
+            InstrumentStatus.ON_LOAN,
+            InstrumentStatus.IN_TRANSIT,
+            InstrumentStatus.RESERVED,
+            InstrumentStatus.CLEANING,
+        ],
+    )
+    recent = set(
+        WorkOrder.objects.filter(organisation=depot, qa_signed_at__gte=year_ago).values_list(
+            "instrument_id", flat=True
+        )
+    )
+    history: dict[int, list] = {}
+    for instrument_id, at, status_after in (
+        InstrumentEvent.objects.filter(instrument__in=wind)
+        .order_by("instrument_id", "at", "pk")
+        .values_list("instrument_id", "at", "status_after")
+    ):
+        history.setdefault(instrument_id, []).append((at, status_after))
+    orders, events, plan = [], [], []
+    rows = wind.order_by("pk").values_list("pk", "status", "instrument_type__family")
+    for instrument_id, status, family in rows:
+        events_of = history.get(instrument_id)
+        if not events_of or instrument_id in recent or rng.random() >= SERVICED[family]:
+            continue
+        if status == InstrumentStatus.AVAILABLE:
+            start, end = events_of[-1][0], now - timedelta(days=2)
+        elif len(events_of) >= 2 and events_of[-2][1] == InstrumentStatus.AVAILABLE:
+            start, end = events_of[-2][0], events_of[-1][0]
+        else:
+            continue
+        start = max(start + timedelta(days=1), year_ago)
+        end -= timedelta(days=1)
+        days = rng.choice([1, 2, 3, 5, 8])
+        room = (end - start).total_seconds() - days * 86400
+        if room <= 0:
+            continue
+        opened = start + timedelta(seconds=rng.random() * room)
+        signed = opened + timedelta(days=days)
+        # The lead (paid) does a good share of the routine services; a service takes an hour or so.
+        worker = rng.choice(team) if team and rng.random() < 0.6 else workshop.lead
+        hours = Decimal(rng.choice([0.5, 0.75, 1, 1, 1.5])).quantize(Decimal("0.01"))
+        paid = worker is not None and worker == workshop.lead
+        orders.append(
+            WorkOrder(
+                organisation=depot,
+                instrument_id=instrument_id,
+                workshop=workshop,
+                source=WorkOrder.Source.MAINTENANCE,
+                skill=family,
+                description=SERVICE_NOTE[family],
+                status=WorkOrder.Status.DONE,
+                assigned_to=worker,
+                opened_at=opened,
+                ready_for_qa_at=signed - timedelta(hours=20),
+                qa_signed_by=workshop.lead,
+                qa_signed_at=signed,
+                closed_at=signed,
+                hours=hours if worker else Decimal(0),
+                labour_cost_cents=round(hours * 3200) if paid else 0,
+            )
+        )
+        plan.append((worker, hours, paid, opened))
+        events += [
+            InstrumentEvent(
+                instrument_id=instrument_id,
+                kind=EventKind.SENT_TO_REPAIR,
+                at=opened,
+                status_after=InstrumentStatus.IN_REPAIR,
+                note=SERVICE_NOTE[family],
+            ),
+            InstrumentEvent(
+                instrument_id=instrument_id,
+                kind=EventKind.REPAIRED,
+                at=signed,
+                status_after=InstrumentStatus.AVAILABLE,
+                by=workshop.lead,
+                note="Onderhoud, QA afgetekend.",
+            ),
+        ]
+    orders = WorkOrder.objects.bulk_create(orders, batch_size=2000)
+    InstrumentEvent.objects.bulk_create(events, batch_size=4000)
+    LabourLine.objects.bulk_create(
+        [
+            LabourLine(
+                work_order=order,
+                worker=worker,
+                worked_on=timezone.localtime(opened).date(),
+                hours=hours,
+                paid=paid,
+                rate_cents=3200 if paid else 0,
+            )
+            for order, (worker, hours, paid, opened) in zip(orders, plan, strict=True)
+            if worker is not None
+        ],
+        batch_size=4000,
+    )
 
 
 DESCRIPTIONS = {

@@ -5,4 +5,7 @@ from leerorkest.depot.views import NAV_ITEMS
 
 
 def register_all() -> None:
+    from leerorkest.depot import figures_views
+
     register(*NAV_ITEMS)
+    figures_views.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leerorkest.depot import desk_views, office_views, portal_views, views
+from leerorkest.depot import desk_views, figures_views, office_views, portal_views, views
 
 app_name = "depot"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("accepted/<int:pk>/", portal_views.agreement_print, name="agreement_print"),
     path("reminders/", office_views.reminder_list, name="reminders"),
     path("size-up/", office_views.size_up_counts, name="size_up_counts"),
+    path("figures/", figures_views.depot_figures, name="figures"),
     # The programme portal: a borrowing programme's own loans.
     path("portal/", portal_views.portal, name="portal"),
     path("portal/loans/<int:pk>/", portal_views.portal_loan, name="portal_loan"),

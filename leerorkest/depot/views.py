@@ -49,10 +49,10 @@ NAV_ITEMS = [
     ),
     NavItem(gettext_lazy("Reminders"), "depot:reminders", frozenset({Role.DEPOT_STAFF}), order=375),
     NavItem(
-        gettext_lazy("Size-up due"),
-        "depot:size_up_counts",
+        gettext_lazy("Figures"),
+        "depot:figures",
         frozenset({Role.DEPOT_STAFF, Role.WORKSHOP_LEAD}),
-        order=380,
+        order=390,
     ),
     # The programme portal.
     NavItem(

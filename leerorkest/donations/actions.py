@@ -16,7 +16,8 @@ from leerorkest.depot import actions as depot_actions
 from leerorkest.depot.models import Condition, Instrument, Loan, PupilLoan
 from leerorkest.donations.models import Donation, DonationItem, Donor
 from leerorkest.workshop import access
-from leerorkest.workshop import actions as workshop_actions
+from leerorkest.workshop import parts as workshop_parts
+from leerorkest.workshop.members import is_depot_staff
 
 Assessment = DonationItem.Assessment
 TAG = re.compile(r"^LO-(\d+)$")
@@ -70,6 +71,8 @@ def register_donation(
         donor = Donor.objects.create(organisation=organisation, **new_donor)
     elif donor.organisation_id != organisation.pk:
         raise DomainError(_("That donor belongs to another depot."), code="wrong_donor")
+    elif donor.is_erased:
+        raise DomainError(_("That donor was erased; register them as a new donor."), code="erased")
     if location is not None and location.organisation_id != organisation.pk:
         raise DomainError(_("That place belongs to another organisation."), code="wrong_location")
     donation = Donation.objects.create(
@@ -87,10 +90,11 @@ def register_donation(
 
 def _acquire(item: DonationItem, *, by, fields: dict) -> Instrument:
     donation = item.donation
-    note = _("Donation #%(pk)s of %(date)s by %(donor)s.") % {
+    # The instrument's history is append-only and shown beyond the depot: never a donor's name
+    # there (it could not be erased); the donation panel names them while they consent.
+    note = _("Donation #%(pk)s of %(date)s.") % {
         "pk": donation.pk,
         "date": donation.received_on.isoformat(),
-        "donor": donation.donor.public_name(),
     }
     for _attempt in range(5):
         try:
@@ -168,7 +172,7 @@ def assess_item(
         item.instrument = instrument
         item.instrument_type, item.size = instrument_type, size
     elif assessment == Assessment.PARTS_ONLY and parts:
-        workshop_actions.harvest_parts(
+        workshop_parts.harvest_parts(
             parts=parts,
             by=by,
             organisation_id=item.donation.organisation_id,
@@ -238,9 +242,37 @@ DONOR_FIELDS = (
 def update_donor(*, donor: Donor, by, **fields) -> Donor:
     """Change a donor's details or consent (the donor's own wish, kept up to date)."""
     _managing(by, donor.organisation_id)
+    if donor.is_erased:
+        raise DomainError(_("This donor was erased; their details stay empty."), code="erased")
     for name in DONOR_FIELDS:
         if name in fields:
             setattr(donor, name, fields[name])
     donor.save()
     audit(actor=by, action="donations.donor_changed", obj=donor, organisation=donor.organisation_id)
+    return donor
+
+
+@transaction.atomic
+def erase_donor(*, donor: Donor, by) -> Donor:
+    """Erase a donor on their request: the name becomes "Donor #id", contact details, notes and
+    consent are cleared. Their donations and items stay (the instruments say "a private donor").
+    Irreversible; depot staff only. The audit row is written after the change, so it names the
+    pseudonym only."""
+    donor = Donor.objects.select_for_update().get(pk=donor.pk)
+    if not is_depot_staff(by, donor.organisation_id):
+        raise DomainError(_("Only the depot's staff erase a donor."), code="not_allowed")
+    if donor.is_erased:
+        raise DomainError(_("This donor was erased already."), code="already_erased")
+    donor.name = donor.audit_label
+    donor.email = donor.phone = donor.postal_address = donor.notes = ""
+    donor.consent_thanks = donor.consent_named = False
+    donor.erased_at = timezone.now()
+    donor.save()
+    audit(
+        actor=by,
+        action="donations.donor_erased",
+        obj=donor,
+        organisation=donor.organisation_id,
+        donations=donor.donations.count(),
+    )
     return donor

@@ -63,7 +63,9 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.filter(organisation=organisation)
         if show_donors:
-            self.fields["donor"].queryset = Donor.objects.filter(organisation=organisation)
+            self.fields["donor"].queryset = Donor.objects.filter(
+                organisation=organisation, erased_at__isnull=True
+            )
         else:
             del self.fields["donor"]
 

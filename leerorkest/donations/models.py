@@ -29,6 +29,8 @@ class Donor(models.Model):
     consent_named = models.BooleanField(_("may be named"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    # Set when the donor asked to be erased: name and contact details are a pseudonym since.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("donor")
@@ -43,9 +45,15 @@ class Donor(models.Model):
         # The audit trail is append-only: a name written there could never be erased.
         return f"Donor #{self.pk}"
 
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
     def public_name(self) -> str:
         """The name to show outside the depot's own records."""
-        return self.name if self.consent_named else str(_("a private donor"))
+        if self.consent_named and not self.is_erased:
+            return self.name
+        return str(_("a private donor"))
 
 
 class Donation(models.Model):

@@ -17,7 +17,8 @@ def declare() -> None:
             register.LEGITIMATE_INTEREST,
             _(
                 "As long as the depot keeps the instruments they gave; a donor can ask to be "
-                "removed at any time."
+                "erased at any time: the name becomes a number and the contact details are "
+                "removed, the donations are kept."
             ),
             _("The depot's staff and workshop leads."),
         ),

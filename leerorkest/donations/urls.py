@@ -13,4 +13,5 @@ urlpatterns = [
     path("items/<int:pk>/assess/", views.item_assess, name="item_assess"),
     path("donors/", views.donor_list, name="donors"),
     path("donors/<int:pk>/", views.donor_detail, name="donor_detail"),
+    path("donors/<int:pk>/erase/", views.donor_erase, name="donor_erase"),
 ]

@@ -223,6 +223,9 @@ def item_assess(request, pk):
 @rule(MANAGE)
 def letter(request, pk):
     donation = get_donation_for_user(request.user, pk)
+    if donation.donor.is_erased:
+        messages.error(request, _("The donor was erased: there is no one to write to."))
+        return redirect("donations:detail", donation.pk)
     return render(
         request,
         "donations/letter.html",
@@ -260,10 +263,14 @@ def donor_list(request):
 @rule(MANAGE)
 def donor_detail(request, pk):
     donor = get_donor_for_user(request.user, pk)
-    form = DonorForm(request.POST or None, instance=donor)
-    if request.method == "POST" and form.is_valid():
-        actions.update_donor(donor=donor, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Donor saved."))
+    form = None if donor.is_erased else DonorForm(request.POST or None, instance=donor)
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            actions.update_donor(donor=donor, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Donor saved."))
         return redirect("donations:donor_detail", donor.pk)
     donations = donor.donations.annotate(
         item_count=Count("items", distinct=True),
@@ -272,5 +279,32 @@ def donor_detail(request, pk):
     return render(
         request,
         "donations/donor.html",
-        {"donor": donor, "form": form, "donations": donations},
+        {
+            "donor": donor,
+            "form": form,
+            "donations": donations,
+            "can_erase": not donor.is_erased
+            and actions.is_depot_staff(request.user, donor.organisation_id),
+        },
     )
+
+
+@require_POST
+@rule(MANAGE)
+def donor_erase(request, pk):
+    """Erase a donor on request (name and contact details become a pseudonym)."""
+    donor = get_donor_for_user(request.user, pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Tick the box to confirm the donor asked to be erased."))
+        return redirect("donations:donor_detail", donor.pk)
+    try:
+        donor = actions.erase_donor(donor=donor, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The donor is erased and is now %(name)s; their donations are kept.")
+            % {"name": donor.name},
+        )
+    return redirect("donations:donor_detail", donor.pk)

@@ -64,6 +64,11 @@ def _pseudonymise(pupil_id: int, now: datetime) -> str | None:
         secondary_school="",
         pseudonymised_at=now,
     )
+    if changed:
+        # The parent's name and drawn signature on the instrument loans go too; the loans stay.
+        from leerorkest.depot.models import PupilLoan
+
+        PupilLoan.objects.filter(pupil_id=pupil_id).update(signed_by="", signature="")
     return code if changed else None
 
 
@@ -71,7 +76,8 @@ def _pseudonymise(pupil_id: int, now: datetime) -> str | None:
 def erase_pupil(*, pupil: Pupil, by: User) -> Pupil:
     """Erase a pupil by pseudonymisation (target P2): names become "Leerling 8F3A2C", date of
     birth, parents' contact and secondary school are cleared. Placements, instrument choices,
-    lesson groups, orchestras, consent history and loans stay, so statistics stay true.
+    lesson groups, orchestras, consent history and loans stay (without the parent's name and
+    signature on them), so statistics stay true.
     Irreversible. Refused when the pupil was erased already.
     """
     code = _pseudonymise(pupil.pk, timezone.now())

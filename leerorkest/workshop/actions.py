@@ -1,31 +1,31 @@
-"""What happens in the workshops. Every function runs in one transaction; refusals are
-DomainErrors with a message for the person who tried.
+"""Work orders: what happens to them in the workshops. Every function runs in one transaction;
+refusals are DomainErrors with a message for the person who tried.
 
 Instrument state changes go through `leerorkest.depot.actions` only: a work order opens when the
 depot sends an instrument to repair (signal receivers below), and the QA sign-off is the one way
 a repaired instrument becomes available again (`finish_repair`).
+
+The parts ledger and harvesting live in `leerorkest.workshop.parts`, maintenance plans and the
+due-order run in `leerorkest.workshop.maintenance`; their functions are still importable from
+here (module `__getattr__` below).
 """
 
-import calendar
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.audit import audit
 from leerorkest.depot import actions as depot_actions
-from leerorkest.depot.models import EventKind, Instrument, InstrumentStatus
+from leerorkest.depot.models import Instrument, InstrumentStatus
 from leerorkest.workshop import access
 from leerorkest.workshop.models import (
     LabourLine,
-    MaintenancePlan,
-    Part,
-    PartLine,
-    PartMovement,
     WorkOrder,
     Workshop,
     WorkshopMember,
@@ -381,251 +381,16 @@ def add_labour(
     return line
 
 
-def _move(*, part: Part, kind: str, quantity: int, by, unit_cost_cents: int = 0, **extra):
-    """Append to the ledger and update the cached stock, refusing to go below zero."""
-    locked = Part.objects.select_for_update().get(pk=part.pk)
-    if locked.on_hand + quantity < 0:
-        raise DomainError(
-            _("Only %(n)s of %(part)s on hand.") % {"n": locked.on_hand, "part": locked.name},
-            code="not_enough_stock",
-            field="quantity",
-        )
-    movement = PartMovement.objects.create(
-        part=locked,
-        kind=kind,
-        quantity=quantity,
-        unit_cost_cents=unit_cost_cents,
-        by=_user(by),
-        **extra,
-    )
-    Part.objects.filter(pk=locked.pk).update(on_hand=F("on_hand") + quantity)
-    part.on_hand = locked.on_hand + quantity
-    return movement
+# Moved to their own modules; `from leerorkest.workshop.actions import harvest_parts` still works.
+MOVED = dict.fromkeys(
+    ["use_part", "create_part", "receive_stock", "correct_stock", "harvest_parts"], "parts"
+) | dict.fromkeys(
+    ["create_plan", "switch_plan", "months_before", "due_instruments", "open_due_maintenance"],
+    "maintenance",
+)
 
 
-@transaction.atomic
-def use_part(*, work_order: WorkOrder, part: Part, quantity: int, by) -> PartLine:
-    """Take parts off stock for an order, at today's unit cost; refused when not enough."""
-    order = _locked(work_order)
-    _working(order, by)
-    if part.organisation_id != order.organisation_id:
-        raise DomainError(_("That part belongs to another depot."), code="wrong_part")
-    if quantity < 1:
-        raise DomainError(_("Use at least one."), code="invalid_quantity", field="quantity")
-    cost = Part.objects.get(pk=part.pk).unit_cost_cents
-    _move(
-        part=part,
-        kind=PartMovement.Kind.USED,
-        quantity=-quantity,
-        by=by,
-        unit_cost_cents=cost,
-        work_order=order,
-    )
-    line = PartLine.objects.create(
-        work_order=order, part=part, quantity=quantity, unit_cost_cents=cost, added_by=_user(by)
-    )
-    WorkOrder.objects.filter(pk=order.pk).update(
-        parts_cost_cents=F("parts_cost_cents") + line.cost_cents
-    )
-    if order.status == Status.QUEUED:
-        WorkOrder.objects.filter(pk=order.pk).update(status=Status.IN_PROGRESS)
-    return line
-
-
-# --- parts stock ----------------------------------------------------------------------------------
-
-
-def _manager(by, organisation_id: int) -> None:
-    if not access.can_manage(by, organisation_id):
-        _refuse(_("Only the depot's staff and workshop leads manage the parts stock."))
-
-
-@transaction.atomic
-def create_part(*, organisation, by, name: str, **fields) -> Part:
-    _manager(by, organisation.pk)
-    if Part.objects.filter(organisation=organisation, name__iexact=name.strip()).exists():
-        raise DomainError(_("There is a part with that name."), code="duplicate", field="name")
-    return Part.objects.create(organisation=organisation, name=name.strip(), **fields)
-
-
-@transaction.atomic
-def receive_stock(
-    *, part: Part, quantity: int, by, unit_cost_cents: int | None = None, note: str = ""
-) -> PartMovement:
-    """Parts bought or delivered; a new unit cost becomes the part's cost from now on."""
-    _manager(by, part.organisation_id)
-    if quantity < 1:
-        raise DomainError(_("Receive at least one."), code="invalid_quantity", field="quantity")
-    if unit_cost_cents is not None:
-        Part.objects.filter(pk=part.pk).update(unit_cost_cents=unit_cost_cents)
-        part.unit_cost_cents = unit_cost_cents
-    return _move(
-        part=part,
-        kind=PartMovement.Kind.PURCHASE,
-        quantity=quantity,
-        by=by,
-        unit_cost_cents=part.unit_cost_cents,
-        note=note[:250],
-    )
-
-
-@transaction.atomic
-def correct_stock(*, part: Part, counted: int, by, note: str = "") -> PartMovement | None:
-    """Set the stock to what was counted; the difference goes in the ledger."""
-    _manager(by, part.organisation_id)
-    if counted < 0:
-        raise DomainError(_("A count cannot be negative."), code="invalid_quantity")
-    current = Part.objects.get(pk=part.pk).on_hand
-    if counted == current:
-        return None
-    return _move(
-        part=part,
-        kind=PartMovement.Kind.CORRECTION,
-        quantity=counted - current,
-        by=by,
-        unit_cost_cents=part.unit_cost_cents,
-        note=note[:250],
-    )
-
-
-@transaction.atomic
-def harvest_parts(
-    *,
-    parts: list[tuple[Part, int]],
-    by,
-    organisation_id: int,
-    instrument: Instrument | None = None,
-    note: str = "",
-) -> list[PartMovement]:
-    """Parts taken from a retired instrument (or from a donated item good for parts only) go
-    back into stock. With an instrument, its history says so."""
-    _manager(by, organisation_id)
-    parts = [(part, quantity) for part, quantity in parts if quantity]
-    if not parts:
-        raise DomainError(_("Name at least one part."), code="nothing_harvested")
-    if instrument is not None:
-        instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
-        if instrument.organisation_id != organisation_id:
-            raise DomainError(_("That instrument belongs to another depot."), code="wrong_depot")
-        if instrument.status != InstrumentStatus.RETIRED:
-            raise DomainError(
-                _("Parts are harvested from retired instruments only; retire it first."),
-                code="not_retired",
-            )
-    movements = []
-    for part, quantity in parts:
-        if part.organisation_id != organisation_id:
-            raise DomainError(_("That part belongs to another depot."), code="wrong_part")
-        if quantity < 0:
-            raise DomainError(_("Quantities are counted from one."), code="invalid_quantity")
-        movements.append(
-            _move(
-                part=part,
-                kind=PartMovement.Kind.HARVESTED,
-                quantity=quantity,
-                by=by,
-                unit_cost_cents=0,
-                instrument=instrument,
-                note=note[:250],
-            )
-        )
-    if instrument is not None:
-        listed = ", ".join(f"{quantity}× {part.name}" for part, quantity in parts)
-        depot_actions.record_event(
-            instrument=instrument,
-            kind=EventKind.HARVESTED,
-            status_after=instrument.status,
-            by=by,
-            note=f"{listed}. {note}".strip(),
-        )
-    return movements
-
-
-# --- maintenance ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_plan(*, organisation, by, workshop: Workshop, **fields) -> MaintenancePlan:
-    _manager(by, organisation.pk)
-    if workshop.organisation_id != organisation.pk:
-        raise DomainError(_("That workshop belongs to another depot."), code="wrong_workshop")
-    plan = MaintenancePlan.objects.create(organisation=organisation, workshop=workshop, **fields)
-    audit(actor=by, action="workshop.plan_created", obj=plan)
-    return plan
-
-
-@transaction.atomic
-def switch_plan(*, plan: MaintenancePlan, by) -> MaintenancePlan:
-    """Switch a plan off (or on again); plans are kept, not deleted."""
-    _manager(by, plan.organisation_id)
-    plan.is_active = not plan.is_active
-    plan.save(update_fields=["is_active"])
-    return plan
-
-
-def months_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def due_instruments(plan: MaintenancePlan, today: date | None = None):
-    """Instruments on the shelf that the plan covers and that have not been serviced (a done
-    work order) nor come in within the interval, and have no open work order."""
-    today = today or timezone.localdate()
-    cutoff = months_before(today, plan.interval_months)
-    cutoff_at = timezone.make_aware(datetime.combine(cutoff, time.min))
-    instruments = Instrument.objects.filter(
-        organisation_id=plan.organisation_id,
-        status=InstrumentStatus.AVAILABLE,
-        acquired_on__lte=cutoff,
-    )
-    if plan.instrument_type_id:
-        instruments = instruments.filter(instrument_type_id=plan.instrument_type_id)
-    else:
-        instruments = instruments.filter(instrument_type__family=plan.family)
-    return (
-        instruments.exclude(work_orders__status__in=WorkOrder.OPEN)
-        .annotate(
-            last_service=Max("work_orders__qa_signed_at", filter=Q(work_orders__status="done"))
-        )
-        .filter(Q(last_service__isnull=True) | Q(last_service__lt=cutoff_at))
-        .order_by("acquired_on", "pk")
-    )
-
-
-def open_due_maintenance(
-    *, today: date | None = None, limit: int | None = None, by=None
-) -> list[WorkOrder]:
-    """Send every instrument a maintenance plan says is due to its workshop (one transaction per
-    instrument, so a refusal never undoes the others). Running it again opens nothing new: the
-    instruments are in repair with an open order."""
-    opened: list[WorkOrder] = []
-    plans = MaintenancePlan.objects.filter(is_active=True).select_related("workshop")
-    for plan in plans.order_by("pk"):
-        for instrument in due_instruments(plan, today).select_related("instrument_type"):
-            if limit is not None and len(opened) >= limit:
-                return opened
-            description = plan.description or _("Scheduled maintenance.")
-            try:
-                with transaction.atomic():
-                    depot_actions.send_to_repair(
-                        instrument=instrument,
-                        by=by,
-                        note=description,
-                        source=WorkOrder.Source.MAINTENANCE,
-                    )
-                    opened.append(
-                        _route(
-                            instrument,
-                            workshop=plan.workshop,
-                            skill=plan.skill,
-                            source=WorkOrder.Source.MAINTENANCE,
-                            description=description,
-                            by=by,
-                        )
-                    )
-            except DomainError:
-                continue  # it changed status meanwhile; the next run looks again
-    return opened
+def __getattr__(name: str):
+    if name in MOVED:
+        return getattr(import_module(f"leerorkest.workshop.{MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,7 +16,7 @@ from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.models import User
 from leerorkest.depot.models import Instrument
 from leerorkest.idempotency import IdempotencyKey
-from leerorkest.workshop import access, actions
+from leerorkest.workshop import access, actions, parts
 from leerorkest.workshop.access import WORK
 from leerorkest.workshop.models import Part, Skill, WorkOrder, Workshop
 
@@ -287,5 +287,5 @@ def part_add(request, work_order_id: int, payload: PartIn, idempotency_key: Idem
     part = Part.objects.filter(pk=payload.part_id, organisation_id=order.organisation_id).first()
     if part is None:
         raise Http404
-    line = actions.use_part(work_order=order, part=part, quantity=payload.quantity, by=request.user)
+    line = parts.use_part(work_order=order, part=part, quantity=payload.quantity, by=request.user)
     return Status(201, _part_line(line))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leerorkest.accounts.models import User
 from leerorkest.programme.models import InstrumentFamily, InstrumentType
-from leerorkest.workshop.models import MaintenancePlan, Part, Skill, Workshop
+from leerorkest.workshop.models import MaintenancePlan, Part, Skill, Workshop, WorkshopMember
 
 
 def cents(euros: Decimal | None) -> int | None:
@@ -180,3 +180,62 @@ class HarvestForm(forms.Form):
             raise forms.ValidationError(_("Name at least one part."))
         data["parts"] = chosen
         return data
+
+
+class MemberForm(forms.Form):
+    """How someone works in a workshop; the hourly rate is for paid staff only."""
+
+    kind = forms.ChoiceField(label=_("Works as"), choices=WorkshopMember.Kind.choices)
+    skills = forms.MultipleChoiceField(
+        label=_("Skills"),
+        choices=Skill.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hourly_rate = EurosField(
+        label=_("Hourly rate (€)"),
+        required=False,
+        help_text=_("Paid staff only: their hours count towards the cost of a repair."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind, rate = data.get("kind"), data.get("hourly_rate")
+        if kind == WorkshopMember.Kind.PAID and not rate:
+            self.add_error("hourly_rate", _("Paid staff need an hourly rate."))
+        elif kind and kind != WorkshopMember.Kind.PAID and rate:
+            self.add_error("hourly_rate", _("Only paid staff have an hourly rate; leave it empty."))
+        return data
+
+    def member_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "skills": data["skills"],
+            "hourly_rate_cents": cents(data.get("hourly_rate")) or 0,
+        }
+
+
+class MemberAddForm(MemberForm):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    field_order = ["user", "kind", "skills", "hourly_rate"]
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name or u.email} ({u.email})"
+
+
+class WorkshopSettingsForm(forms.Form):
+    lead = forms.ModelChoiceField(
+        label=_("Lead"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
+    )
+    skills = forms.MultipleChoiceField(
+        label=_("Skills"), choices=Skill.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, leads=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if leads is not None:
+            self.fields["lead"].queryset = leads

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 from leerorkest.accounts.access import rule
 from leerorkest.accounts.actions import DomainError
 from leerorkest.depot.models import Instrument
-from leerorkest.workshop import access, actions
+from leerorkest.workshop import access
+from leerorkest.workshop import maintenance as plan_actions
+from leerorkest.workshop import parts as part_actions
 from leerorkest.workshop.access import MANAGE
 from leerorkest.workshop.forms import (
     CorrectionForm,
@@ -83,7 +85,7 @@ def part_create(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            part = actions.create_part(
+            part = part_actions.create_part(
                 organisation=depot,
                 by=request.user,
                 name=data["name"],
@@ -109,7 +111,7 @@ def part_receive(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.receive_stock(
+            part_actions.receive_stock(
                 part=data["part"],
                 quantity=data["quantity"],
                 unit_cost_cents=cents(data["unit_cost"]),
@@ -138,7 +140,7 @@ def part_detail(request, pk):
     form = CorrectionForm(request.POST or None, initial={"counted": part.on_hand})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.correct_stock(
+            part_actions.correct_stock(
                 part=part,
                 counted=form.cleaned_data["counted"],
                 note=form.cleaned_data["note"],
@@ -163,7 +165,7 @@ def plans(request):
     workshops = access.workshops_for_user(request.user).filter(organisation=depot)
     form = PlanForm(request.POST or None, workshops=workshops)
     if request.method == "POST" and form.is_valid():
-        actions.create_plan(organisation=depot, by=request.user, **form.cleaned_data)
+        plan_actions.create_plan(organisation=depot, by=request.user, **form.cleaned_data)
         messages.success(request, _("Maintenance plan added."))
         return redirect("workshop:plans")
     plans = (
@@ -172,7 +174,7 @@ def plans(request):
         .order_by("workshop__name", "pk")
     )
     for plan in plans:
-        plan.due = actions.due_instruments(plan).count() if plan.is_active else 0
+        plan.due = plan_actions.due_instruments(plan).count() if plan.is_active else 0
     return render(request, "workshop/plans.html", {"plans": plans, "form": form})
 
 
@@ -180,7 +182,7 @@ def plans(request):
 @rule(MANAGE)
 def plan_toggle(request, pk):
     plan = access.get_plan_for_user(request.user, pk)
-    plan = actions.switch_plan(plan=plan, by=request.user)
+    plan = plan_actions.switch_plan(plan=plan, by=request.user)
     messages.success(request, _("Plan switched on.") if plan.is_active else _("Plan switched off."))
     return redirect("workshop:plans")
 
@@ -216,7 +218,7 @@ def harvest(request, pk):
             messages.error(request, " ".join(error))
     else:
         try:
-            actions.harvest_parts(
+            part_actions.harvest_parts(
                 parts=form.cleaned_data["parts"],
                 instrument=instrument,
                 organisation_id=instrument.organisation_id,

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from leerorkest.workshop.actions import open_due_maintenance
+from leerorkest.workshop.maintenance import open_due_maintenance
 
 
 @task()

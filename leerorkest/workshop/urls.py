@@ -1,12 +1,16 @@
 from django.urls import path
 
-from leerorkest.workshop import stock_views, views
+from leerorkest.workshop import member_views, stock_views, views
 
 app_name = "workshop"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("<int:pk>/queue/", views.queue, name="queue"),
+    path("<int:pk>/members/", member_views.workshop_members, name="members"),
+    path("<int:pk>/settings/", member_views.workshop_settings, name="settings"),
+    path("members/<int:pk>/", member_views.member_change, name="member_change"),
+    path("members/<int:pk>/remove/", member_views.member_remove, name="member_remove"),
     path("my-work/", views.my_work, name="my_work"),
     path("orders/new/", views.work_order_new, name="work_order_new"),
     path("orders/<int:pk>/", views.work_order, name="work_order"),

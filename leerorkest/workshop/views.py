@@ -20,7 +20,7 @@ from leerorkest.accounts.models import User
 from leerorkest.accounts.navigation import NavItem
 from leerorkest.accounts.roles import Role
 from leerorkest.depot.models import Instrument
-from leerorkest.workshop import access, actions, figures
+from leerorkest.workshop import access, actions, figures, parts
 from leerorkest.workshop.access import MANAGE, WORK
 from leerorkest.workshop.forms import AssignForm, LabourForm, PartUseForm, WorkOrderForm
 from leerorkest.workshop.models import Skill, WorkOrder
@@ -172,6 +172,7 @@ def queue(request, pk):
             "filters": filters,
             "statuses": Status.choices,
             "skills": Skill.choices,
+            "manager": access.can_manage(request.user, workshop.organisation_id),
         },
     )
 
@@ -342,7 +343,7 @@ def work_order_part(request, pk):
     if not form.is_valid():
         return _detail(request, order, part=form)
     try:
-        line = actions.use_part(
+        line = parts.use_part(
             work_order=order,
             part=form.cleaned_data["part"],
             quantity=form.cleaned_data["quantity"],

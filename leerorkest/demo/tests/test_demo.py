@@ -126,14 +126,33 @@ PROGRAMME_OFFICE = {
     "programme:event_list",
 }
 MANAGEMENT = {"accounts:organisation_detail", "accounts:audit_log", "privacy:register"}
+PORTAL = {
+    "allocation:request_list",
+    "stock:delivery_list",
+    "depot:portal",
+    "depot:portal_agreements",
+    "depot:portal_size_up",
+}
+DEPOT_FLOOR = {
+    "depot:instrument_list",
+    "depot:figures",
+    "stock:label_sheet",
+    "stock:stocktake_list",
+    "stock:run_list",
+    "workshop:overview",
+    "workshop:parts",
+    "workshop:plans",
+    "donations:list",
+}
 EXPECTED_NAVIGATION = {
     "platform_admin": {
         "home",
         "accounts:organisation_list",
         "accounts:audit_log",
         "privacy:register",
+        "allocation:depot_overview",
     },
-    Role.COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT},
+    Role.COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT, *PORTAL},
     Role.TEACHER: {"home", "programme:my_groups", "accounts:organisation_detail"},
     Role.SCHOOL_CONTACT: {
         "home",
@@ -141,10 +160,30 @@ EXPECTED_NAVIGATION = {
         "schools:pupil_list",
         "accounts:organisation_detail",
     },
-    Role.DEPOT_STAFF: {"home", "depot:instrument_list", "depot:desk", *MANAGEMENT},
-    Role.WORKSHOP_LEAD: {"home", "depot:instrument_list", "accounts:organisation_detail"},
-    Role.WORKSHOP_VOLUNTEER: {"home", "accounts:organisation_detail"},
-    Role.PARTNER_COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT},
+    Role.DEPOT_STAFF: {
+        "home",
+        *DEPOT_FLOOR,
+        "depot:desk",
+        "allocation:depot_overview",
+        "stock:import_list",
+        "depot:agreement_versions",
+        "depot:reminders",
+        *MANAGEMENT,
+    },
+    Role.WORKSHOP_LEAD: {
+        "home",
+        *DEPOT_FLOOR,
+        "workshop:my_work",
+        "accounts:organisation_detail",
+    },
+    Role.WORKSHOP_VOLUNTEER: {
+        "home",
+        "workshop:overview",
+        "workshop:my_work",
+        "donations:intake",
+        "accounts:organisation_detail",
+    },
+    Role.PARTNER_COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT, *PORTAL},
 }
 
 

@@ -186,10 +186,7 @@ def test_a_bad_key_is_refused(client, depot, programme, staff):
     assert Loan.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True, reason="IdempotencyMiddleware answers before the router: lead to fix"
-)
-def test_undeclared_method_with_a_used_key_should_be_405(client, depot, programme, staff):
+def test_undeclared_method_with_a_used_key_is_405(client, depot, programme, staff):
     [violin] = make_stock(depot)
     headers = {**bearer(staff), "Idempotency-Key": "k-405"}
     body = json.dumps({"asset_tags": [violin.asset_tag]})

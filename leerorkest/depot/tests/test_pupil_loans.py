@@ -132,13 +132,16 @@ def test_return_to_the_depot_closes_the_childs_loan(loan, pupil):
 
 def test_erasing_the_child_keeps_the_loan(loan, pupil, coordinator):
     """L6: erasure pseudonymises the person; the loan rows stay, with the same pseudonym."""
-    child = lend(loan, pupil)
+    child = lend(loan, pupil, signed_how="tablet", signature=SIGNATURE, paper_signed=False)
+    assert child.signed_by == "Els Bakker" and child.signature == SIGNATURE
     erase_pupil(pupil=pupil, by=coordinator)
     pupil.refresh_from_db()
     assert pupil.given_name == "Leerling" and pupil.surname != "Bakker"
     child.refresh_from_db()
     assert child.pupil_id == pupil.pk and child.returned_at is None
     assert child.pseudonym.startswith("K-")
+    # The parent's name and signature on it are gone with the child's.
+    assert child.signed_by == "" and child.signature == ""
     assert Loan.objects.filter(pk=loan.pk).exists()
     with pytest.raises(DatabaseError), transaction.atomic():
         PupilLoan.objects.filter(pk=child.pk).delete()

@@ -76,8 +76,9 @@ def test_playable_becomes_an_instrument_with_its_event(depot, staff):
     assert violin.asset_tag.startswith("LO-")
     event = violin.events.get()
     assert event.kind == EventKind.ACQUIRED
-    assert f"Donation #{donation.pk}" in event.note
-    assert "Anna Gever" not in event.note  # not to be named: "a private donor"
+    assert f" #{donation.pk} " in event.note and "2024-03-01" in event.note
+    # Never a donor's name in the append-only history, named or not: it could not be erased.
+    assert "Anna Gever" not in event.note
     with pytest.raises(DomainError):  # assessed once
         actions.assess_item(item=item, assessment=Assessment.SCRAP, by=staff)
 
@@ -275,3 +276,76 @@ def test_api_lists_own_donations(client, depot, staff):
         ).status_code
         == 404
     )
+
+
+def test_erasing_a_donor_keeps_the_donations(english, depot, staff):
+    donation = _donation(depot, staff, named=True)
+    donor = donation.donor
+    Donor.objects.filter(pk=donor.pk).update(phone="0612345678", postal_address="Gracht 1")
+    item = actions.assess_item(item=donation.items.first(), assessment="playable", by=staff)
+    english.force_login(staff)
+    instrument_url = reverse("depot:instrument_detail", args=[item.instrument_id])
+    assert "Anna Gever" in english.get(instrument_url).content.decode()
+    url = reverse("donations:donor_erase", args=[donor.pk])
+    # Without the confirmation nothing happens.
+    english.post(url)
+    donor.refresh_from_db()
+    assert donor.name == "Anna Gever" and not donor.is_erased
+    response = english.post(url, {"confirm": "1"}, follow=True)
+    assert response.status_code == 200
+    donor.refresh_from_db()
+    assert donor.name == f"Donor #{donor.pk}" and donor.is_erased
+    assert (donor.email, donor.phone, donor.postal_address, donor.notes) == ("", "", "", "")
+    assert not donor.consent_thanks and not donor.consent_named
+    assert donor.donations.get() == donation and donation.items.count() == 2
+    html = english.get(instrument_url).content.decode()
+    assert "a private donor" in html and "Anna Gever" not in html
+    # Nowhere left to write to, and no trace of the name in the audit trail or history.
+    assert not actions.can_email_thanks(donation)
+    assert english.get(reverse("donations:letter", args=[donation.pk])).status_code == 302
+    erased = AuditEvent.objects.get(action="donations.donor_erased")
+    assert erased.object_repr == f"Donor #{donor.pk}"
+    trail = " ".join(f"{a.object_repr} {a.details}" for a in AuditEvent.objects.all()) + " ".join(
+        e.note for e in item.instrument.events.all()
+    )
+    assert "Anna" not in trail and "gever@" not in trail
+    with pytest.raises(DomainError):
+        actions.erase_donor(donor=donor, by=staff)
+    with pytest.raises(DomainError):
+        actions.update_donor(donor=donor, by=staff, name="Anna Gever")
+    with pytest.raises(DomainError):
+        actions.register_donation(
+            organisation=depot, by=staff, donor=donor, items=[{"description": "Flute"}]
+        )
+    # The API names the pseudonym only.
+    _token, raw = create_api_token(user=staff, name="t")
+    listed = english.get("/api/v1/donations", headers={"authorization": f"Bearer {raw}"}).json()
+    assert {d["donor"] for d in listed} == {f"Donor #{donor.pk}"}
+
+
+def test_only_depot_staff_erase_donors(english, depot):
+    lead = make_member(depot, Role.WORKSHOP_LEAD)
+    donation = _donation(depot, lead)
+    with pytest.raises(DomainError):
+        actions.erase_donor(donor=donation.donor, by=lead)
+    english.force_login(lead)
+    page = english.get(reverse("donations:donor_detail", args=[donation.donor_id]))
+    assert page.context["can_erase"] is False
+    english.post(reverse("donations:donor_erase", args=[donation.donor_id]), {"confirm": "1"})
+    assert Donor.objects.get(pk=donation.donor_id).name == "Anna Gever"
+
+
+def test_letter_prints_on_a4_without_navigation(english, depot, staff):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    donation = _donation(depot, staff)
+    english.force_login(staff)
+    html = english.get(reverse("donations:letter", args=[donation.pk])).content.decode()
+    assert "donations/letter.css" in html and 'class="letter-actions"' in html
+    css = Path(finders.find("donations/letter.css")).read_text(encoding="utf-8")
+    assert "size: A4" in css
+    print_rules = css[css.index("@media print") :]
+    for hidden in (".site-header", ".site-footer", ".messages", ".letter-actions"):
+        assert hidden in print_rules

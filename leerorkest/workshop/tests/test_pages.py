@@ -9,7 +9,7 @@ from leerorkest.depot import actions as depot_actions
 from leerorkest.depot.models import EventKind, InstrumentStatus
 from leerorkest.depot.tests.builders import make_depot, make_stock
 from leerorkest.testing import make_member
-from leerorkest.workshop import actions
+from leerorkest.workshop import actions, parts
 from leerorkest.workshop.models import Part, Skill, WorkOrder
 from leerorkest.workshop.tests.builders import add_member, in_repair, make_part, make_workshop
 
@@ -110,7 +110,7 @@ def test_work_order_page_and_sign_off_by_the_lead(english, strings, lead, volunt
     violin = in_repair(strings.organisation, value_cents=10_000)
     order = WorkOrder.objects.get(instrument=violin)
     actions.assign(work_order=order, to=volunteer, by=lead)
-    actions.use_part(
+    parts.use_part(
         work_order=order,
         part=make_part(strings.organisation, on_hand=1, cost=2000),
         quantity=1,

@@ -13,7 +13,8 @@ from leerorkest.depot import actions as depot_actions
 from leerorkest.depot.models import EventKind, Instrument, InstrumentStatus
 from leerorkest.depot.tests.builders import make_depot, make_stock
 from leerorkest.testing import make_member
-from leerorkest.workshop import actions
+from leerorkest.workshop import actions, parts
+from leerorkest.workshop import maintenance as plan_actions
 from leerorkest.workshop.models import MaintenancePlan, Part, PartMovement, Skill, WorkOrder
 from leerorkest.workshop.tasks import maintenance
 from leerorkest.workshop.tests.builders import in_repair, make_part, make_workshop
@@ -38,7 +39,7 @@ def test_stock_cannot_go_negative(winds, lead):
     part = make_part(winds.organisation, "Pads", on_hand=2)
     order = WorkOrder.objects.get(instrument=in_repair(winds.organisation, "flute"))
     with pytest.raises(DomainError) as refused:
-        actions.use_part(work_order=order, part=part, quantity=3, by=lead)
+        parts.use_part(work_order=order, part=part, quantity=3, by=lead)
     assert refused.value.code == "not_enough_stock"
     part.refresh_from_db()
     order.refresh_from_db()
@@ -51,8 +52,8 @@ def test_stock_cannot_go_negative(winds, lead):
 
 def test_receive_and_correct_keep_the_ledger(winds, lead):
     part = make_part(winds.organisation, "Valve oil", cost=300)
-    actions.receive_stock(part=part, quantity=12, unit_cost_cents=350, by=lead, note="Invoice 7")
-    actions.correct_stock(part=part, counted=10, by=lead, note="Counted")
+    parts.receive_stock(part=part, quantity=12, unit_cost_cents=350, by=lead, note="Invoice 7")
+    parts.correct_stock(part=part, counted=10, by=lead, note="Counted")
     part.refresh_from_db()
     assert (part.on_hand, part.unit_cost_cents) == (10, 350)
     kinds = list(part.movements.order_by("pk").values_list("kind", "quantity"))
@@ -62,7 +63,7 @@ def test_receive_and_correct_keep_the_ledger(winds, lead):
 
 def test_the_ledger_is_append_only(winds, lead):
     part = make_part(winds.organisation)
-    movement = actions.receive_stock(part=part, quantity=1, by=lead)
+    movement = parts.receive_stock(part=part, quantity=1, by=lead)
     with pytest.raises(IntegrityError), transaction.atomic():
         PartMovement.objects.filter(pk=movement.pk).update(quantity=100)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -73,7 +74,7 @@ def test_volunteers_do_not_manage_the_stock(winds):
     volunteer = make_member(winds.organisation, Role.WORKSHOP_VOLUNTEER)
     part = make_part(winds.organisation)
     with pytest.raises(DomainError):
-        actions.receive_stock(part=part, quantity=5, by=volunteer)
+        parts.receive_stock(part=part, quantity=5, by=volunteer)
     assert Part.objects.get(pk=part.pk).on_hand == 0
 
 
@@ -88,12 +89,12 @@ def test_harvesting_from_a_retired_instrument(winds, lead):
     pads = make_part(winds.organisation, "Pads", on_hand=1)
     keys = make_part(winds.organisation, "Keys")
     with pytest.raises(DomainError) as refused:
-        actions.harvest_parts(
+        parts.harvest_parts(
             parts=[(pads, 4)], by=lead, organisation_id=flute.organisation_id, instrument=flute
         )
     assert refused.value.code == "not_retired"
     depot_actions.retire_instrument(instrument=flute, by=lead)
-    actions.harvest_parts(
+    parts.harvest_parts(
         parts=[(pads, 4), (keys, 2)],
         by=lead,
         organisation_id=flute.organisation_id,
@@ -147,15 +148,15 @@ def test_maintenance_opens_due_orders_once(winds, lead):
     assert Instrument.objects.get(pk=new.pk).status == InstrumentStatus.AVAILABLE
     assert Instrument.objects.get(pk=brass.pk).status == InstrumentStatus.AVAILABLE
     # Not twice: not while it is open, and not after its service within the year.
-    assert actions.open_due_maintenance() == []
+    assert plan_actions.open_due_maintenance() == []
     volunteer = make_member(winds.organisation, Role.WORKSHOP_VOLUNTEER)
     actions.assign(work_order=order, to=volunteer, by=lead)
     actions.ready_for_qa(work_order=order, by=volunteer)
     actions.sign_off(work_order=order, by=lead)
-    assert actions.open_due_maintenance() == []
+    assert plan_actions.open_due_maintenance() == []
     # A year on, it is due again (and so is the flute that came in this year).
     later = timezone.localdate() + timedelta(days=370)
-    assert [o.instrument for o in actions.open_due_maintenance(today=later)] == [due, new]
+    assert [o.instrument for o in plan_actions.open_due_maintenance(today=later)] == [due, new]
     assert plan.pk
 
 
@@ -175,3 +176,12 @@ def test_maintenance_command(winds, capsys):
     assert "1 maintenance work orders opened" in capsys.readouterr().out
     call_command("maintenance")
     assert WorkOrder.objects.filter(source="maintenance").count() == 2
+
+
+def test_moved_functions_still_importable_from_actions():
+    from leerorkest.workshop.actions import harvest_parts, open_due_maintenance
+
+    assert harvest_parts is parts.harvest_parts
+    assert open_due_maintenance is plan_actions.open_due_maintenance
+    with pytest.raises(AttributeError):
+        actions.no_such_function  # noqa: B018

@@ -14,7 +14,7 @@ from leerorkest.depot import signals
 from leerorkest.depot.models import EventKind, Instrument, InstrumentStatus
 from leerorkest.depot.tests.builders import make_depot, make_stock
 from leerorkest.testing import make_member, make_organisation, make_user
-from leerorkest.workshop import actions, figures
+from leerorkest.workshop import actions, figures, parts
 from leerorkest.workshop.models import Skill, WorkOrder, WorkshopMember
 from leerorkest.workshop.tests.builders import add_member, in_repair, make_part, make_workshop
 
@@ -220,7 +220,7 @@ def test_labour_and_parts_add_up_and_paid_hours_cost(strings, lead):
     actions.assign(work_order=order, to=paid, by=lead)
     actions.add_labour(work_order=order, hours=Decimal("1.5"), by=paid)
     actions.add_labour(work_order=order, hours=Decimal(2), by=lead, worker=volunteer)
-    line = actions.use_part(work_order=order, part=part, quantity=2, by=paid)
+    line = parts.use_part(work_order=order, part=part, quantity=2, by=paid)
     order.refresh_from_db()
     part.refresh_from_db()
     assert line.unit_cost_cents == 1250
@@ -236,10 +236,10 @@ def test_cost_warning_passes_the_share_of_the_current_value(strings, lead, setti
     violin = in_repair(strings.organisation, value_cents=10_000)
     order = WorkOrder.objects.get(instrument=violin)
     part = make_part(strings.organisation, on_hand=10, cost=2500)
-    actions.use_part(work_order=order, part=part, quantity=2, by=lead)
+    parts.use_part(work_order=order, part=part, quantity=2, by=lead)
     order.refresh_from_db()
     assert order.cost_cents == 5000 and not order.cost_warning()  # exactly half: no warning
-    actions.use_part(work_order=order, part=part, quantity=1, by=lead)
+    parts.use_part(work_order=order, part=part, quantity=1, by=lead)
     order.refresh_from_db()
     assert order.cost_warning()
     settings.REPAIR_COST_WARNING_PERCENT = 80

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from leerorkest.workshop.actions import due_instruments, open_due_maintenance
+from leerorkest.workshop.maintenance import due_instruments, open_due_maintenance
 from leerorkest.workshop.models import MaintenancePlan
 
 

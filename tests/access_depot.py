@@ -41,8 +41,21 @@ def _accepted(p):
     return "get", {"pk": agreement.pk}
 
 
+def _photo(p):
+    from django.core.files.base import ContentFile
+
+    from leerorkest.depot.models import InstrumentPhoto
+
+    instrument = _instrument(p)
+    photo = InstrumentPhoto(instrument=instrument)
+    photo.image.save("test.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return {"pk": instrument.pk, "photo_pk": photo.pk}
+
+
 OBJECT_URLS = {
     "depot:instrument_detail": lambda p: ("get", {"pk": _instrument(p).pk}),
+    "depot:photo_add": lambda p: ("post", {"pk": _instrument(p).pk}),
+    "depot:photo_view": lambda p: ("get", _photo(p)),
     "depot:instrument_change": lambda p: (
         "post",
         {"pk": _instrument(p).pk, "action": "repair"},

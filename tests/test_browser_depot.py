@@ -62,3 +62,66 @@ def test_programme_requests_instruments_and_confirms_a_delivery(page, demo_site)
     expect(page.locator(".message.success")).to_be_visible()
     expect(page.locator("main table tbody tr")).to_have_count(0)
     assert page.console_errors == []
+
+
+def test_desk_lends_ten_by_scanning_and_takes_them_back_with_one_to_repair(page, demo_site):  # noqa: F811
+    from playwright.sync_api import expect
+
+    log_in(page, demo_site, "depot@leerorkest.example")
+
+    # Ten violins on the shelf, from the stock list.
+    open_menu_item(page, "Instruments")
+    page.get_by_label("Status").select_option(label="Available")
+    page.get_by_label("Instrument", exact=True).select_option(label="Violin")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state()
+    tags = [
+        page.locator("main table tbody tr").nth(n).locator("td").first.inner_text().strip()
+        for n in range(10)
+    ]
+    assert len(set(tags)) == 10
+
+    # The desk: choose the programme, then "scan" each tag (the scanner types it and Enter).
+    open_menu_item(page, "Desk")
+    assert page.evaluate(A11Y_PROBE) == []
+    page.get_by_label("Borrowing programme").select_option(label="Leerorkest Drechtsteden")
+    scanner = page.get_by_label("Asset tags", exact=True).first
+    for tag in tags:
+        scanner.press_sequentially(tag)
+        scanner.press("Enter")
+    page.get_by_role("button", name="Lend", exact=True).click()
+    page.wait_for_load_state()
+    expect(page.locator(".message.success")).to_contain_text("10 instruments lent")
+    lent = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Lent to")))
+    expect(lent.locator("tbody tr")).to_have_count(10)
+
+    # End of the season: scan them back one by one (Enter adds each), then inspect.
+    scan = page.get_by_label("Scan", exact=True)
+    for count, tag in enumerate(tags, start=1):
+        scan.fill(tag)
+        scan.press("Enter")
+        page.wait_for_load_state()
+        expect(page.get_by_role("status")).to_contain_text(f"{count} instrument")
+    page.get_by_role("button", name="Inspect and take back").click()
+    page.wait_for_load_state()
+    rows = page.locator("main form table tbody tr")
+    expect(rows).to_have_count(10)
+    assert page.evaluate(A11Y_PROBE) == []
+    broken = rows.filter(has_text=tags[3])
+    broken.get_by_label("Damage").fill("Kam gebroken, snaar los")
+    broken.get_by_label("Repair").check()
+    page.get_by_role("button", name="Take back").click()
+    page.wait_for_load_state()
+    expect(page.locator(".message.success")).to_contain_text("10 instruments returned")
+    done = page.locator("section", has=page.get_by_role("heading", name="Returned"))
+    expect(done.locator("tbody tr").filter(has_text="In repair")).to_have_count(1)
+    expect(done.locator("tbody tr").filter(has_text="Available")).to_have_count(9)
+
+    # The broken one is in repair, with a work order from the inspection on its page.
+    done.get_by_role("link", name=tags[3]).click()
+    page.wait_for_load_state()
+    main = page.locator("main")
+    expect(main).to_contain_text("In repair")
+    expect(main).to_contain_text("Kam gebroken")
+    expect(main.get_by_role("heading", name="Repairs")).to_be_visible()
+    assert page.console_errors == []

@@ -202,8 +202,7 @@ def size_forecast(depots, today: date | None = None) -> list[dict]:
     today = today or timezone.localdate()
     next_season = date(today.year + (1 if today.month >= 8 else 0), 9, 1)
     sizes = {
-        (s.instrument_type_id, s.label): s
-        for s in Size.objects.select_related("instrument_type")
+        (s.instrument_type_id, s.label): s for s in Size.objects.select_related("instrument_type")
     }
     now: Counter = Counter()
     coming: Counter = Counter()

@@ -192,3 +192,12 @@ class PupilLoanForm(forms.Form):
         self.fields["pupil"].label_from_instance = lambda p: p.sort_name
         if not self.is_bound:
             self.initial.setdefault("signed_how", SignedHow.TABLET)
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("A JPEG, PNG or WebP photo of at most 10 MB; on a phone, the camera opens."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

@@ -7,6 +7,8 @@ app_name = "depot"
 urlpatterns = [
     path("instruments/", views.instrument_list, name="instrument_list"),
     path("instruments/<int:pk>/", views.instrument_detail, name="instrument_detail"),
+    path("instruments/<int:pk>/photos/", views.photo_add, name="photo_add"),
+    path("instruments/<int:pk>/photos/<int:photo_pk>/", views.photo_view, name="photo_view"),
     path(
         "instruments/<int:pk>/<slug:action>/",
         views.instrument_change,

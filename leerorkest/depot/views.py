@@ -6,7 +6,7 @@ Views never write models themselves: every change goes through `leerorkest.depot
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,15 +17,23 @@ from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.models import Organisation
 from leerorkest.accounts.navigation import NavItem
 from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind, Role
-from leerorkest.depot import actions, panels
+from leerorkest.depot import actions, panels, photos
 from leerorkest.depot.access import (
     DEPOT_ROLES,
     depots_for_user,
     get_instrument_for_user,
     stock_for_user,
 )
-from leerorkest.depot.forms import LendForm
-from leerorkest.depot.models import Instrument, InstrumentStatus, Loan, Location, Size
+from leerorkest.depot.forms import LendForm, PhotoForm
+from leerorkest.depot.models import (
+    Instrument,
+    InstrumentPhoto,
+    InstrumentStatus,
+    Loan,
+    Location,
+    PupilLoan,
+    Size,
+)
 from leerorkest.programme.models import InstrumentFamily, InstrumentType
 
 Status = InstrumentStatus
@@ -191,6 +199,14 @@ def instrument_detail(request, pk):
     if loan is not None:
         pupil_loan = loan.pupil_loans.filter(returned_at__isnull=True).only("pseudonym").first()
     events = instrument.events.select_related("by", "organisation", "loan").order_by("-at", "-id")
+    # Every borrower: the programmes, and the children by pseudonym only.
+    children = {}
+    for child in PupilLoan.objects.filter(loan__instrument=instrument).order_by("out_at"):
+        children.setdefault(child.loan_id, []).append(child)
+    loans = [
+        (past, children.get(past.pk, []))
+        for past in instrument.loans.select_related("borrower").order_by("-out_at", "-id")
+    ]
     buttons = [
         {"action": name, "label": label, "note": note}
         for name, (_do, fits, note, label) in CHANGES.items()
@@ -206,8 +222,48 @@ def instrument_detail(request, pk):
             "events": events,
             "buttons": buttons,
             "panels": panels.render_panels(request, instrument),
+            "loans": loans,
+            "photos": instrument.photos.all(),
+            "photo_form": PhotoForm(),
+            "can_add_photo": True,
         },
     )
+
+
+@require_POST
+@rule(DEPOT)
+def photo_add(request, pk):
+    instrument = get_instrument_for_user(request.user, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            photos.add_photo(
+                instrument=instrument,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                by=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Photo added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("depot:instrument_detail", instrument.pk)
+
+
+@rule(DEPOT)
+def photo_view(request, pk, photo_pk):
+    instrument = get_instrument_for_user(request.user, pk)
+    try:
+        photo = instrument.photos.get(pk=photo_pk)
+        handle = photo.image.open("rb")
+    except (InstrumentPhoto.DoesNotExist, FileNotFoundError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=photos.content_type(photo))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

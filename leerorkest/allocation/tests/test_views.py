@@ -96,6 +96,7 @@ def test_create_a_request_with_several_lines(client, personas, depot):
 
 
 def test_form_errors_keep_what_was_typed(client, personas, depot):
+    client.cookies["leerorkest_language"] = "en"  # the messages below are the English ones
     client.force_login(personas.owner)
     page = client.get(reverse("allocation:request_create"))
     data = _form_data(

@@ -104,6 +104,15 @@ def pages():
     ]
     surname = Pupil.objects.order_by("pk").values_list("surname", flat=True).first()
     middle_page = max(1, Instrument.objects.count() // 50 // 2)
+    from leerorkest.workshop.models import WorkOrder
+
+    workshop = (
+        WorkOrder.objects.values("workshop_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("workshop_id", flat=True)
+        .first()
+    )
     depot, coordinator = "depot@leerorkest.example", "coordinator@leerorkest.example"
     return [
         ("baseline: /healthz", None, "healthz", [], ""),
@@ -126,6 +135,11 @@ def pages():
             f"page={middle_page}",
         ),
         ("instrument page, longest history", depot, "depot:instrument_detail", [busiest["pk"]], ""),
+        ("home page with figures, depot staff", depot, "home", [], ""),
+        ("requests overview (demand against stock)", depot, "allocation:depot_overview", [], ""),
+        ("work order queue, busiest workshop", depot, "workshop:queue", [workshop], ""),
+        ("donations list", depot, "donations:list", [], ""),
+        ("portal: the programme's own loans", coordinator, "depot:portal", [], ""),
         ("pupil list, first page", coordinator, "schools:pupil_list", [], ""),
         ("pupil list, search by surname", coordinator, "schools:pupil_list", [], f"q={surname}"),
     ]

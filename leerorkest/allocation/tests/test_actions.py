@@ -1,6 +1,7 @@
 """Requests and allocation runs: what they write, and what they refuse."""
 
 import pytest
+from django.utils import translation
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.models import AuditEvent
@@ -18,6 +19,15 @@ from leerorkest.allocation.tests.builders import (
 from leerorkest.depot import actions as depot_actions
 from leerorkest.depot.models import EventKind, InstrumentEvent, InstrumentStatus
 from leerorkest.testing import make_member, make_organisation, make_school
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -3,14 +3,25 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from leerorkest.accounts.actions import create_api_token
 from leerorkest.accounts.roles import Role
 from leerorkest.allocation.models import InstrumentRequest, RequestStatus
 from leerorkest.allocation.tests.builders import confirmed_request, line, make_depot, make_request
-from leerorkest.depot.models import InstrumentStatus
-from leerorkest.testing import make_member
+from leerorkest.depot import sizes as size_catalogue
+from leerorkest.depot.models import InstrumentStatus, Size
+from leerorkest.programme.models import InstrumentType
+from leerorkest.testing import instrument, make_member
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +33,8 @@ def _auth(user):
 
 @pytest.fixture
 def depot(personas):
+    instrument("violin")  # the catalogue and its sizes, also after another test's flush
+    size_catalogue.install(Size, InstrumentType)
     found = make_depot()
     found.staff = make_member(found, Role.DEPOT_STAFF)
     return found

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from leerorkest.accounts.roles import Role
 from leerorkest.allocation.models import AllocationRun, InstrumentRequest, RequestStatus
@@ -19,6 +19,15 @@ from leerorkest.allocation.tests.builders import (
 )
 from leerorkest.depot.models import InstrumentStatus
 from leerorkest.testing import instrument, make_member, make_school
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

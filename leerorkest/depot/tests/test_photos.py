@@ -3,11 +3,21 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from leerorkest.accounts.roles import Role
 from leerorkest.depot.models import InstrumentPhoto
 from leerorkest.depot.tests.builders import make_depot, make_stock
 from leerorkest.testing import make_member
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from datetime import date
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.depot.models import EventKind, Instrument, InstrumentEvent
@@ -18,6 +19,14 @@ HEADER = (
     "Inventarisnummer;Instrument;Maat;Merk;Model;Serienummer;Waarde;Herkomst;Datum binnen;"
     "Conditie;Locatie"
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def csv_bytes(*lines: str, encoding="utf-8-sig") -> bytes:

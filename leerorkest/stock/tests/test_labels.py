@@ -5,12 +5,22 @@ from urllib.parse import unquote
 import pytest
 import segno
 from django.urls import reverse
+from django.utils import translation
 
 from leerorkest.accounts.roles import Role
 from leerorkest.depot.tests.builders import make_depot
 from leerorkest.stock import labels
 from leerorkest.stock.tests.builders import make_world, stock
 from leerorkest.testing import instrument, make_member
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

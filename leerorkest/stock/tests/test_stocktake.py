@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.roles import Role
@@ -10,6 +11,15 @@ from leerorkest.stock import actions
 from leerorkest.stock.models import StockTake, StockTakeScan
 from leerorkest.stock.tests.builders import make_world, stock
 from leerorkest.testing import make_member, make_organisation
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 Status = InstrumentStatus

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from leerorkest.accounts.actions import create_api_token
 from leerorkest.accounts.roles import Role
@@ -12,6 +13,15 @@ from leerorkest.stock.models import PackedItem, TransportRun
 from leerorkest.stock.tests.builders import make_world, stock
 from leerorkest.stock.transport_views import stops_with_items
 from leerorkest.testing import make_member, make_school
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """These tests read the English wording (pages, messages and the notes actions write)."""
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 Status = InstrumentStatus

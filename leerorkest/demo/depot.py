@@ -19,6 +19,7 @@ from leerorkest.depot.models import (
     EventKind,
     Instrument,
     InstrumentEvent,
+    InstrumentModel,
     InstrumentStatus,
     Loan,
     Location,
@@ -49,6 +50,26 @@ MIX = {
 }
 # Children's sizes are most in demand in the middle of the range.
 SIZE_WEIGHTS = [1, 2, 3, 5, 6, 5, 3, 2]
+# A model line per make (student instruments), so the catalogue lists makes and models.
+MODEL_NAMES = {
+    "Stentor": "Student II",
+    "Yamaha": "Student",
+    "Gliga": "Gama",
+    "Höfner": "Allegretto",
+    "Eastman": "Samuel Eastman",
+    "Buffet Crampon": "Prodige",
+    "Jupiter": "Student",
+    "Pearl": "Quantz",
+    "Besson": "Prodige",
+    "Bach": "Student",
+    "Adams": "Academy",
+    "Majestic": "Prophonic",
+    "Salvi": "Ana",
+    "Camac": "Hermine",
+    "Admira": "Alba",
+    "Casio": "Casiotone",
+    "Roland": "GO:KEYS",
+}
 CODES = list(MIX)
 WEIGHTS = [MIX[c] for c in CODES]
 WIND = {"flute", "oboe", "clarinet", "bassoon", "trumpet", "horn", "trombone", "baritone", "tuba"}
@@ -95,6 +116,14 @@ def step_depot(demo) -> None:
     borrowers = [demo.organisations["programme"]] * 12 + list(
         Organisation.objects.filter(kind=OrgKind.PARTNER).order_by("pk")
     )
+    InstrumentModel.objects.bulk_create(
+        [
+            InstrumentModel(instrument_type=kind, make=make, name=MODEL_NAMES[make])
+            for kind in kinds.values()
+            for make in MAKES[kind.family]
+        ],
+        ignore_conflicts=True,
+    )
     history = _History(demo, seasons_back, earlier_share, borrowers)
     for first in range(0, total, CHUNK):
         numbers = range(first, min(first + CHUNK, total))
@@ -126,12 +155,14 @@ def _instrument(demo, number, depot, kinds, sizes_by_type, shelves, workshops):
         if roll < 0.63
         else InstrumentStatus.AVAILABLE
     )
+    make = rng.choice(MAKES[kind.family])
     instrument = Instrument(
         organisation=depot,
         asset_tag=f"LO-{number + 1:05d}",
         instrument_type=kind,
         size=size,
-        make=rng.choice(MAKES[kind.family]),
+        make=make,
+        model_name=MODEL_NAMES[make],
         serial=f"{rng.randint(100000, 999999)}",
         value_cents=rng.choice([15000, 25000, 40000, 60000, 90000, 150000]),
         acquired_via=rng.choices(["donation", "purchase", "transfer"], [6, 3, 1])[0],

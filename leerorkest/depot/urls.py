@@ -1,6 +1,13 @@
 from django.urls import path
 
-from leerorkest.depot import desk_views, figures_views, office_views, portal_views, views
+from leerorkest.depot import (
+    catalogue_views,
+    desk_views,
+    figures_views,
+    office_views,
+    portal_views,
+    views,
+)
 
 app_name = "depot"
 
@@ -26,6 +33,9 @@ urlpatterns = [
     path("reminders/", office_views.reminder_list, name="reminders"),
     path("size-up/", office_views.size_up_counts, name="size_up_counts"),
     path("figures/", figures_views.depot_figures, name="figures"),
+    path("catalogue/", catalogue_views.catalogue_page, name="catalogue"),
+    path("catalogue/models/", catalogue_views.add_model, name="catalogue_add_model"),
+    path("catalogue/kit/", catalogue_views.add_kit_item, name="catalogue_add_kit"),
     # The programme portal: a borrowing programme's own loans.
     path("portal/", portal_views.portal, name="portal"),
     path("portal/loans/<int:pk>/", portal_views.portal_loan, name="portal_loan"),

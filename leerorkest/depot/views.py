@@ -57,6 +57,12 @@ NAV_ITEMS = [
     ),
     NavItem(gettext_lazy("Reminders"), "depot:reminders", frozenset({Role.DEPOT_STAFF}), order=375),
     NavItem(
+        gettext_lazy("Catalogue"),
+        "depot:catalogue",
+        frozenset({Role.DEPOT_STAFF, Role.WORKSHOP_LEAD}),
+        order=385,
+    ),
+    NavItem(
         gettext_lazy("Figures"),
         "depot:figures",
         frozenset({Role.DEPOT_STAFF, Role.WORKSHOP_LEAD}),

@@ -136,6 +136,7 @@ PORTAL = {
 DEPOT_FLOOR = {
     "depot:instrument_list",
     "depot:figures",
+    "depot:catalogue",
     "stock:label_sheet",
     "stock:stocktake_list",
     "stock:run_list",

@@ -9,6 +9,8 @@ Each test module picks its operations by path, so pytest-xdist spreads them over
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
@@ -58,7 +60,15 @@ def depot_world(db):
     stock_actions.start_stocktake(location=world.shelf_a, by=world.staff)
     _staff_token, staff = create_api_token(user=world.staff, name="fuzz")
     _coordinator_token, programme = create_api_token(user=coordinator, name="fuzz")
-    return {"depot": staff, "programme": programme}
+    # Called as a WSGI application, Django closes the database connection after each request;
+    # the test's connection must stay open (the test client does the same).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"depot": staff, "programme": programme}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def run(case, tokens: dict, who: str = "depot") -> None:

@@ -22,6 +22,7 @@ from leerorkest.demo import depot as depot_steps
 from leerorkest.demo import donations as donations_steps
 from leerorkest.demo import loans as loans_steps
 from leerorkest.demo import programme as programme_steps
+from leerorkest.demo import showcase as showcase_steps
 from leerorkest.demo import stock as stock_steps
 from leerorkest.demo import workshop as workshop_steps
 from leerorkest.schools.models import District, Neighbourhood, School
@@ -280,6 +281,7 @@ STEPS: list[Step] = [
     workshop_steps.step_workshop,
     donations_steps.step_donations,
     allocation_steps.step_allocation,
+    showcase_steps.step_showcase,
 ]
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.audit import audit
 from leerorkest.depot import actions as depot_actions
-from leerorkest.depot.models import Instrument, InstrumentStatus
+from leerorkest.depot.models import Condition, Instrument, InstrumentStatus
 from leerorkest.workshop import access
 from leerorkest.workshop.models import (
     LabourLine,
@@ -37,6 +37,9 @@ Status = WorkOrder.Status
 
 def _user(by):
     return by if getattr(by, "is_authenticated", False) else None
+
+
+PLAYABLE = (Condition.A, Condition.B, Condition.C)
 
 
 def _refuse(message: str, code: str = "not_allowed"):
@@ -283,13 +286,24 @@ def ready_for_qa(*, work_order: WorkOrder, by) -> WorkOrder:
 
 
 @transaction.atomic
-def sign_off(*, work_order: WorkOrder, by, note: str = "") -> WorkOrder:
+def sign_off(
+    *, work_order: WorkOrder, by, note: str = "", condition: str | None = None
+) -> WorkOrder:
     """The QA sign-off: only the workshop's lead or the depot's staff, only for an order awaiting
-    QA. The instrument becomes available again (depot's finish_repair) in the same transaction."""
+    QA. The instrument becomes available again (depot's finish_repair) in the same transaction,
+    graded as the lead judges it (A–C); without a grade, one that needed repair (D) counts as
+    C, playable, and any other grade stays."""
     order = _locked(work_order)
     if not access.can_sign_off(by, order):
         _refuse(_("Only the workshop's lead or the depot's staff sign off repairs."))
     _expect(order, {Status.AWAITING_QA})
+    if condition not in (None, "", *PLAYABLE):
+        _refuse(_("After a repair the condition is A, B or C."), "condition")
+    instrument = Instrument.objects.get(pk=order.instrument_id)
+    graded = condition or (Condition.C if instrument.condition == Condition.D else None)
+    if graded and graded != instrument.condition:
+        Instrument.objects.filter(pk=instrument.pk).update(condition=graded)
+        note = (f"{_('Condition')} {graded}. " + note).strip()
     depot_actions.finish_repair(
         instrument=order.instrument,
         by=by,

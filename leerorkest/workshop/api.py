@@ -91,6 +91,7 @@ class ChangeIn(Schema):
     note: str = Field("", max_length=250)
     retire: bool = False
     assigned_to_id: int | None = None
+    condition: Literal["A", "B", "C"] | None = None  # the grade after the repair, at sign-off
 
 
 def _out(order: WorkOrder) -> dict:
@@ -227,7 +228,7 @@ def work_order_change(
     elif payload.action == "cancel":
         actions.cancel(work_order=order, by=by, retire=payload.retire, note=payload.note)
     elif payload.action == "sign_off":
-        actions.sign_off(work_order=order, by=by, note=payload.note)
+        actions.sign_off(work_order=order, by=by, note=payload.note, condition=payload.condition)
     else:
         {"take": actions.take, "start": actions.start, "ready": actions.ready_for_qa}[
             payload.action

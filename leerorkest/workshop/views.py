@@ -234,6 +234,10 @@ def _detail(request, order, *, labour=None, part=None, assign=None):
             "can_work": access.can_work_on(request.user, order),
             "can_sign": order.status == Status.AWAITING_QA
             and access.can_sign_off(request.user, order),
+            "playable": [(c.value, c.label) for c in actions.PLAYABLE],
+            "suggested_condition": "C"
+            if order.instrument.condition == "D"
+            else order.instrument.condition,
             "can_take": order.status in (Status.QUEUED, Status.IN_PROGRESS)
             and order.assigned_to_id is None,
             "lines_open": order.status in actions.LINES_ALLOWED,
@@ -292,6 +296,8 @@ def work_order_action(request, pk, action):
         extra = {"retire": request.POST.get("retire") == "1"}
     if action in ("cancel", "sign_off"):
         extra["note"] = request.POST.get("note", "").strip()[:250]
+    if action == "sign_off":
+        extra["condition"] = request.POST.get("condition", "")
     try:
         do(work_order=order, by=request.user, **extra)
     except DomainError as error:

@@ -165,20 +165,11 @@ def donate_and_repair(w: World):
     return donation, fiddle, order
 
 
-def graded_after_repair(fiddle) -> None:
-    """KNOWN GAP (workshop): the QA sign-off leaves a donated "needs repair" instrument at grade
-    D, which allocation never proposes (LENDABLE). Until the sign-off records the grade after
-    repair (see test_a_repaired_donation_leaves_the_workshop_lendable), the story grades it
-    here: the only write in this file that is not an action, and it touches no status."""
-    Instrument.objects.filter(pk=fiddle.pk, condition=Condition.D).update(condition=Condition.B)
-
-
 @pytest.mark.parametrize("outcome", [Outcome.CLEANING, Outcome.REPAIR])
 def test_an_instrument_lives_its_whole_life_through_the_real_actions(world, client, outcome):
     w = world
     client.cookies["leerorkest_language"] = "en"
     donation, fiddle, order = donate_and_repair(w)
-    graded_after_repair(fiddle)
 
     # A partner programme asks for a violin 1/2; another asks for a cello. One run, both open.
     add_stock(w.depot, "cello", "1/2", 1)
@@ -314,15 +305,11 @@ def test_an_instrument_lives_its_whole_life_through_the_real_actions(world, clie
     assert fiddle.asset_tag not in client.get(reverse("depot:portal")).content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap (workshop): the QA sign-off does not record the grade after repair, so a "
-    "donated instrument that needed repair stays grade D and is never allocated.",
-)
 def test_a_repaired_donation_leaves_the_workshop_lendable(world):
+    """The QA sign-off grades the instrument: one that needed repair (D) counts as playable."""
     _donation, fiddle, _order = donate_and_repair(world)
     fiddle.refresh_from_db()
-    assert fiddle.condition in LENDABLE
+    assert fiddle.condition in LENDABLE and fiddle.condition == Condition.C
 
 
 # --- the demo's showcase instrument ------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leerorkest.accounts.models import Organisation
 
@@ -69,7 +70,7 @@ class Event(models.Model):
     class Kind(models.TextChoices):
         CONCERT = "concert", _("Concert")
         REHEARSAL = "rehearsal", _("Joint rehearsal")
-        WORKSHOP = "workshop", _("Workshop")
+        WORKSHOP = "workshop", pgettext_lazy("kind of event", "Workshop")
         OTHER = "other", _("Other")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="events")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "leerorkest.workshop.apps.WorkshopConfig",
     "leerorkest.donations.apps.DonationsConfig",
     "leerorkest.stock.apps.StockConfig",
+    "leerorkest.timetable.apps.TimetableConfig",
     "leerorkest.privacy.apps.PrivacyConfig",
 ]
 

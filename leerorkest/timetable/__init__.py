@@ -1,0 +1,1 @@
+"""The weekly timetable: planning instances, the CP-SAT planner, its independent validator."""

@@ -12,6 +12,7 @@ from leerorkest.programme.models import InstrumentType
 from leerorkest.schools.models import School, SchoolYear
 
 LINE_ROWS = 6
+MAX_LINES = 60
 
 
 def season_choices() -> list[SchoolYear]:
@@ -128,7 +129,7 @@ class BaseLineFormSet(forms.BaseFormSet):
 
 
 LineFormSet = forms.formset_factory(
-    LineForm, formset=BaseLineFormSet, extra=LINE_ROWS, max_num=60, validate_max=True
+    LineForm, formset=BaseLineFormSet, extra=LINE_ROWS, max_num=MAX_LINES, validate_max=True
 )
 
 

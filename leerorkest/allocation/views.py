@@ -17,7 +17,13 @@ from leerorkest.accounts.models import Organisation
 from leerorkest.accounts.navigation import NavItem
 from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind, Role
 from leerorkest.allocation import actions, stock
-from leerorkest.allocation.forms import LineFormSet, RequestForm, line_initial
+from leerorkest.allocation.forms import (
+    LINE_ROWS,
+    MAX_LINES,
+    LineFormSet,
+    RequestForm,
+    line_initial,
+)
 from leerorkest.allocation.models import (
     Allocation,
     AllocationRun,
@@ -164,6 +170,13 @@ def request_create(request):
             form=RequestForm(borrower=borrower, depots=depots),
             formset=LineFormSet(prefix="lines"),
         )
+    if "more_lines" in request.POST:
+        data = more_lines(request.POST)
+        return _form_page(
+            request,
+            form=RequestForm(data, borrower=borrower, depots=depots),
+            formset=LineFormSet(data, prefix="lines"),
+        )
     form = RequestForm(request.POST, borrower=borrower, depots=depots)
     formset = LineFormSet(request.POST, prefix="lines")
     if not (form.is_valid() and formset.is_valid()):
@@ -187,6 +200,17 @@ def request_create(request):
     return redirect("allocation:request_detail", created.pk)
 
 
+def more_lines(posted):
+    """The form as typed, with empty lines added (the "More lines" button): nothing is saved."""
+    data = posted.copy()
+    try:
+        total = int(data.get("lines-TOTAL_FORMS", LINE_ROWS))
+    except ValueError:
+        total = LINE_ROWS
+    data["lines-TOTAL_FORMS"] = str(min(total + LINE_ROWS, MAX_LINES))
+    return data
+
+
 @rule(PROGRAMME)
 def request_edit(request, pk):
     instance = get_request_for_user(request.user, pk, side="programme")
@@ -208,6 +232,14 @@ def request_edit(request, pk):
         )
         formset = LineFormSet(prefix="lines", initial=line_initial(instance))
         return _form_page(request, form=form, formset=formset, instance=instance)
+    if "more_lines" in request.POST:
+        data = more_lines(request.POST)
+        return _form_page(
+            request,
+            form=RequestForm(data, borrower=instance.borrower, depots=depots),
+            formset=LineFormSet(data, prefix="lines", initial=line_initial(instance)),
+            instance=instance,
+        )
     form = RequestForm(request.POST, borrower=instance.borrower, depots=depots)
     formset = LineFormSet(request.POST, prefix="lines", initial=line_initial(instance))
     if not (form.is_valid() and formset.is_valid()):

@@ -208,3 +208,25 @@ def test_programme_cannot_open_depot_pages(client, personas, depot):
     client.force_login(personas.owner)
     assert client.get(reverse("allocation:depot_overview")).status_code == 403
     assert client.get(reverse("allocation:run_report", args=[run.pk])).status_code == 403
+
+
+def test_more_lines_keeps_what_was_typed_and_saves_nothing(client, personas, depot):
+    client.force_login(personas.owner)
+    page = client.get(reverse("allocation:request_create"))
+    data = _form_data(
+        personas,
+        depot,
+        **{
+            "school_year": page.context["form"].initial["school_year"],
+            "lines-0-instrument_type": instrument("flute").pk,
+            "lines-0-quantity": "3",
+            "more_lines": "1",
+        },
+    )
+    response = client.post(reverse("allocation:request_create"), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert formset.total_form_count() == 3 + 6
+    assert formset.forms[0]["quantity"].value() == "3"
+    assert response.context["form"]["note"].value() == "Voor groep 5"
+    assert not InstrumentRequest.objects.exists()

@@ -1,8 +1,11 @@
-"""Site-wide response headers that Django's SecurityMiddleware does not set (target A6)."""
+"""Site-wide middleware: response headers Django's SecurityMiddleware does not set (target A6),
+the language of each request, and refusing NUL characters in input."""
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class SecurityHeadersMiddleware:
@@ -39,3 +42,36 @@ class LanguageMiddleware(LocaleMiddleware):
                 language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query string, a form field or a JSON body is never meaningful and
+    PostgreSQL refuses to store or compare it: answer 400 before any view sees it (found by the
+    B1 fuzz tests), instead of a server error deep in a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            message = _("The request contains a NUL character.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid_input", "message": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH"):
+            if content_type.startswith("application/json"):
+                return b"\x00" in request.body or b"\\u0000" in request.body
+            if content_type.startswith(("application/x-www-form-urlencoded", "multipart/")):
+                return any(
+                    "\x00" in value for values in request.POST.lists() for value in values[1]
+                )
+        return False

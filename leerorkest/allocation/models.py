@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leerorkest.accounts.models import Membership, Organisation
 from leerorkest.accounts.roles import OrgKind, Role
+from leerorkest.depot.access import depots_held
 
 MAX_QUANTITY = 500
 PROGRAMME_ROLES = (Role.COORDINATOR, Role.PARTNER_COORDINATOR)
@@ -35,13 +36,7 @@ OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.PARTLY_ALLOCATED)
 def depots_for_user(user):
     """Depots whose requests and stock the user allocates: as depot staff, or every depot for
     a platform administrator."""
-    depots = Organisation.objects.filter(kind=OrgKind.DEPOT, is_active=True)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return depots.none()
-    if user.is_platform_admin:
-        return depots
-    held = Membership.objects.filter(user=user, role=Role.DEPOT_STAFF).values("organisation_id")
-    return depots.filter(pk__in=held)
+    return depots_held(user, [Role.DEPOT_STAFF])
 
 
 def borrowers_for_user(user):

@@ -26,16 +26,22 @@ def _active(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
-def depots_for_user(user):
-    """The depots whose stock the user works with: where they are depot staff or workshop
-    lead (platform administrators: every depot)."""
+def depots_held(user, role_names):
+    """The active depots where the user holds one of `role_names` (platform administrators:
+    every depot). The one door the depot's apps use, each with the roles it serves."""
     depots = Organisation.objects.filter(kind=OrgKind.DEPOT, is_active=True)
     if not _active(user):
         return depots.none()
     if user.is_platform_admin:
         return depots
-    held = Membership.objects.filter(user=user, role__in=DEPOT_ROLES).values("organisation_id")
+    held = Membership.objects.filter(user=user, role__in=role_names).values("organisation_id")
     return depots.filter(pk__in=held)
+
+
+def depots_for_user(user):
+    """The depots whose stock the user works with: where they are depot staff or workshop
+    lead (platform administrators: every depot)."""
+    return depots_held(user, DEPOT_ROLES)
 
 
 def borrowers_for_user(user):

@@ -6,6 +6,7 @@ from django.http import Http404
 from leerorkest.accounts.access import roles
 from leerorkest.accounts.models import Membership, Organisation
 from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind, Role
+from leerorkest.depot.access import depots_for_user, stock_for_user
 from leerorkest.depot.models import Instrument, InstrumentStatus, Loan
 from leerorkest.stock.models import StockImport, StockTake, TransportRun
 
@@ -18,21 +19,6 @@ PROGRAMME = roles(*PROGRAMME_ROLES)
 
 def _active(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
-
-
-def depots_for_user(user):
-    """The depots the user works for (platform administrators: every depot)."""
-    depots = Organisation.objects.filter(kind=OrgKind.DEPOT, is_active=True)
-    if not _active(user):
-        return depots.none()
-    if user.is_platform_admin:
-        return depots
-    held = Membership.objects.filter(user=user, role__in=DEPOT_ROLES).values("organisation_id")
-    return depots.filter(pk__in=held)
-
-
-def stock_for_user(user):
-    return Instrument.objects.filter(organisation__in=depots_for_user(user))
 
 
 def programmes_for_user(user):

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from leerorkest.accounts.access import roles
-from leerorkest.accounts.models import Membership, Organisation
-from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind, Role
+from leerorkest.accounts.models import Membership
+from leerorkest.accounts.roles import PLATFORM_ADMIN, Role
+from leerorkest.depot.access import depots_held
 
 MANAGE_ROLES = (Role.DEPOT_STAFF, Role.WORKSHOP_LEAD)
 WORK_ROLES = (Role.DEPOT_STAFF, Role.WORKSHOP_LEAD, Role.WORKSHOP_VOLUNTEER)
@@ -22,24 +23,14 @@ def _active(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
-def _depots(user, role_names) -> "Organisation.objects":
-    depots = Organisation.objects.filter(kind=OrgKind.DEPOT, is_active=True)
-    if not _active(user):
-        return depots.none()
-    if user.is_platform_admin:
-        return depots
-    held = Membership.objects.filter(user=user, role__in=role_names).values("organisation_id")
-    return depots.filter(pk__in=held)
-
-
 def managed_depots(user):
     """Depots whose workshops the user manages (staff, workshop leads; admins: all)."""
-    return _depots(user, MANAGE_ROLES)
+    return depots_held(user, MANAGE_ROLES)
 
 
 def work_depots(user):
     """Depots the user works for in any workshop role."""
-    return _depots(user, WORK_ROLES)
+    return depots_held(user, WORK_ROLES)
 
 
 def can_manage(user, organisation_id: int) -> bool:

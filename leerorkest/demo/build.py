@@ -143,10 +143,23 @@ def step_organisations(demo: Demo) -> None:
         orgs[org.slug] = org
 
 
+def school_location(demo: Demo, neighbourhood) -> tuple[float, float] | None:
+    """A point within about a kilometre of the middle of the school's district."""
+    if neighbourhood is None:
+        return None
+    lat, lon = data.DISTRICT_CENTRES[neighbourhood.district.name]
+    return (
+        round(lat + demo.rng.uniform(-0.01, 0.01), 5),
+        round(lon + demo.rng.uniform(-0.015, 0.015), 5),
+    )
+
+
 def step_schools(demo: Demo) -> None:
     programme = demo.organisations["programme"]
     low_income = list(
-        Neighbourhood.objects.filter(is_low_income=True).order_by("district__name", "name")
+        Neighbourhood.objects.filter(is_low_income=True)
+        .select_related("district")
+        .order_by("district__name", "name")
     )
     names = [f"{demo.rng.choice(data.SCHOOL_PREFIXES)} {n}" for n in data.SCHOOL_NAMES]
     plan = []  # (name, city, region, parent, neighbourhood)
@@ -183,8 +196,12 @@ def step_schools(demo: Demo) -> None:
                 street=f"{demo.rng.choice(data.STREETS)} {demo.rng.randint(1, 220)}",
                 postcode=f"10{demo.rng.randint(20, 99)} {demo.rng.choice(POSTCODE_LETTERS)}",
                 neighbourhood=neighbourhood,
+                latitude=location[0] if location else None,
+                longitude=location[1] if location else None,
             )
-            for org, (_name, _c, _r, _p, neighbourhood) in zip(schools, plan, strict=True)
+            for org, (_name, _c, _r, _p, neighbourhood), location in zip(
+                schools, plan, [school_location(demo, p[4]) for p in plan], strict=True
+            )
         ]
     )
 

@@ -4,6 +4,14 @@ District and neighbourhood names are Amsterdam's own; the number of primary scho
 estimate for the demo, not an official count. Every school and person is invented.
 """
 
+# Rough middle of each district (latitude, longitude), for the schools' locations.
+DISTRICT_CENTRES = {
+    "Noord": (52.398, 4.925),
+    "Oost": (52.357, 4.945),
+    "Nieuw-West": (52.368, 4.806),
+    "Zuidoost": (52.312, 4.972),
+}
+
 # District -> [(neighbourhood, low-income area, primary schools)]
 AMSTERDAM = {
     "Noord": [

@@ -5,6 +5,7 @@ Dates follow today's date (the current school year is the one running now), so t
 shows a year in progress; everything else follows the seed.
 """
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -112,7 +113,8 @@ def step_participation(demo) -> None:
         menu = [catalogue[code] for code in MENUS[index % len(MENUS)]]
         demo.menus[school.pk] = menu
         # The demo teacher's first school has its music day today.
-        music_day = demo_music_day(today) if index == 0 else index % 5
+        # Wednesday afternoons are free in Dutch primary schools: no other music days then.
+        music_day = demo_music_day(today) if index == 0 else (0, 1, 3, 4)[index % 4]
         for offset in (-1, 0):
             participation = SchoolParticipation.objects.create(
                 school=school,
@@ -133,12 +135,13 @@ def step_participation(demo) -> None:
             "Lokaal 0.08",
             "Teamkamer",
         ]
-        for number, name in enumerate(names[: 4 + index % 5]):
+        for number, name in enumerate(names[: 6 + index % 3]):
             rooms.append(
                 Room(
                     school=school,
                     name=name,
-                    capacity=30 if number < 2 else 8,
+                    # The aula and the gym hold a year-group orchestra.
+                    capacity=(70, 90)[number] if number < 2 else 8,
                     fits_harp=number in (0, 4),
                     fits_percussion=number in (0, 1),
                     cello_storage=number == 2,
@@ -262,8 +265,8 @@ def step_teachers(demo) -> None:
                 full_name=user.full_name,
                 email=user.email,
                 phone=f"06-{demo.rng.randint(10000000, 99999999)}",
-                is_conductor=index % 15 == 7,
-                contracted_hours=demo.rng.choice([4, 6, 8, 12, 16, 20]),
+                is_conductor=index % 8 == 7,
+                contracted_hours=demo.rng.choice([8, 12, 16, 20, 24]),
                 # A spread of certificates: a few expired or about to.
                 vog_date=today - timedelta(days=demo.rng.randint(30, 3 * 365 + 40)),
             )
@@ -271,12 +274,18 @@ def step_teachers(demo) -> None:
         ]
     )
     availability, training = [], []
+    # Teachers per instrument in proportion to the schools' instrument menus, so that the
+    # timetable planner finds a week for every lesson group.
+    demand = Counter(i.pk for menu in demo.menus.values() for i in menu)
+    hired: Counter = Counter()
     for index, teacher in enumerate(teachers):
-        main = catalogue[index % len(catalogue)]
+        main = max(catalogue, key=lambda i: (demand[i.pk] / (hired[i.pk] + 1), -i.sort_order))
+        hired[main.pk] += 1
         second = catalogue[(index * 7 + 3) % len(catalogue)]
         teacher.instruments.set({main, second} if index % 3 == 0 else {main})
         teacher.districts.set(demo.rng.sample(districts, k=1 + index % 2))
-        weekdays = set(demo.rng.sample(range(5), k=2 + index % 3))
+        days = 5 if teacher.is_conductor else 3 + index % 2
+        weekdays = set(demo.rng.sample(range(5), k=days))
         if index == 0:
             weekdays.add(demo_music_day(today))
         availability += [
@@ -450,7 +459,9 @@ def step_ensembles(demo) -> None:
             ends_at=time(17, 30),
             capacity=30,
         )
+        # A child plays in one talent orchestra: they may rehearse at the same time.
         chosen = demo.rng.sample(talents, k=34)
+        talents = [p for p in talents if p not in chosen]
         for position, pupil in enumerate(chosen):
             members.append(
                 EnsembleMember(

@@ -26,6 +26,9 @@ class TeacherForm(forms.ModelForm):
             "is_conductor",
             "districts",
             "contracted_hours",
+            "max_hours_day",
+            "max_hours_week",
+            "min_paid_minutes_visit",
             "vog_date",
             "is_active",
         ]
@@ -65,6 +68,24 @@ class TeacherForm(forms.ModelForm):
         if hours is not None and not Decimal(0) <= hours <= Decimal(60):
             raise forms.ValidationError(_("Give a number of hours between 0 and 60."))
         return hours
+
+    def clean_max_hours_day(self):
+        hours = self.cleaned_data["max_hours_day"]
+        if hours is not None and not Decimal(0) < hours <= Decimal(12):
+            raise forms.ValidationError(_("Give a number of hours between 0 and 12."))
+        return hours
+
+    def clean_max_hours_week(self):
+        hours = self.cleaned_data["max_hours_week"]
+        if hours is not None and not Decimal(0) < hours <= Decimal(60):
+            raise forms.ValidationError(_("Give a number of hours between 0 and 60."))
+        return hours
+
+    def clean_min_paid_minutes_visit(self):
+        minutes = self.cleaned_data["min_paid_minutes_visit"]
+        if minutes is not None and minutes > 480:
+            raise forms.ValidationError(_("Give at most 480 minutes."))
+        return minutes
 
     def clean_vog_date(self):
         issued = self.cleaned_data["vog_date"]

@@ -129,6 +129,7 @@ def roll_over_school(
             music_day=previous.music_day,
             day_starts_at=previous.day_starts_at,
             day_ends_at=previous.day_ends_at,
+            agreed_lessons=previous.agreed_lessons,
             notes=previous.notes,
         )
         copy.instruments.set(previous.instruments.all())

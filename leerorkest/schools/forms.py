@@ -22,7 +22,14 @@ class ParticipationForm(forms.ModelForm):
 
     class Meta:
         model = SchoolParticipation
-        fields = ["year_groups", "music_day", "day_starts_at", "day_ends_at", "notes"]
+        fields = [
+            "year_groups",
+            "music_day",
+            "day_starts_at",
+            "day_ends_at",
+            "agreed_lessons",
+            "notes",
+        ]
         widgets = {
             "day_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "day_ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -2,6 +2,12 @@
 
 It never breaks a hard rule; lessons it cannot place are left out (the validator counts them
 as ``lesson_missing``). Same output shape as the CP-SAT solver.
+
+Plain lessons take the best-fitting room (fewest features, smallest capacity) so the aula and
+the harp/percussion room stay free for the lessons that need them. If a pass leaves lessons
+out, the next pass places those first ("squeaky wheel"); the pass with the fewest missing
+lessons wins. Its result satisfies the CP-SAT model as well (a teacher's lessons at one school
+on one day form one visit), so the solver can start from it.
 """
 
 from __future__ import annotations
@@ -9,14 +15,50 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from .instance import Assignment, Instance, Solution
+from .instance import Assignment, Instance, Lesson, Solution
 from .solver import candidates
 
 STEP = 5  # minutes between tried start times
+PASSES = 4  # passes at most while lessons are left out
 
 
-def solve_greedy(inst: Instance) -> Solution:
+def solve_greedy(inst: Instance, passes: int = PASSES) -> Solution:
     t0 = time.monotonic()
+    locked = {a.lesson for a in inst.locked}
+    todo = [x for x in inst.lessons if x.id not in locked]
+    cands = {x.id: candidates(inst, x) for x in todo}
+    rooms_of = {
+        x.id: sorted(inst.suitable_rooms(x), key=lambda r: (len(r.features), r.capacity))
+        for x in todo
+    }
+    todo.sort(key=lambda x: (x.kind != "orchestra", len(cands[x.id]), -x.duration, x.id))
+    best: list[Assignment] | None = None
+    first: list[Lesson] = []
+    for _ in range(max(1, passes)):
+        front = {x.id for x in first}
+        order = first + [x for x in todo if x.id not in front]
+        rows = _pass(inst, order, cands, rooms_of)
+        if best is None or len(rows) > len(best):
+            best = rows
+        placed = {a.lesson for a in rows}
+        missing = [x for x in order if x.id not in placed]
+        if not missing:
+            break
+        first = missing + [x for x in first if x.id not in {m.id for m in missing}]
+    position = {x.id: i for i, x in enumerate(inst.lessons)}
+    best.sort(key=lambda a: position[a.lesson])
+    return Solution(
+        tuple(best),
+        {
+            "solver": "greedy",
+            "placed": len(best),
+            "lessons": len(inst.lessons),
+            "wall_seconds": round(time.monotonic() - t0, 3),
+        },
+    )
+
+
+def _pass(inst: Instance, order: list[Lesson], cands: dict, rooms_of: dict) -> list[Assignment]:
     teacher_day = defaultdict(list)  # (teacher, day) -> [(start, end, school)]
     room_day = defaultdict(list)  # (room, day) -> [(start, end)]
     key_day = defaultdict(list)  # (attendee, day) -> [(start, end)]
@@ -32,12 +74,14 @@ def solve_greedy(inst: Instance) -> Solution:
             if not (b1 + gap <= s or e + gap <= b0):
                 return False
         # Lessons at one school form one visit: never leave a school and come back the same
-        # day (the CP-SAT model has the same rule, so the greedy result is a valid hint).
-        here = [(b0, b1) for b0, b1, other in items if other == school] + [(s, e)]
-        for b0, _b1, other in items:
-            if other != school and len({h0 < b0 for h0, _ in here}) > 1:
-                return False
-        return True
+        # day (the CP-SAT model has the same rule, so the greedy result is a valid hint). The
+        # spans of the visits, with the new lesson added, must not interleave.
+        spans = {school: (s, e)}
+        for b0, b1, other in items:
+            lo, hi = spans.get(other, (b0, b1))
+            spans[other] = (min(lo, b0), max(hi, b1))
+        ordered = sorted(spans.values())
+        return all(ordered[i][1] <= ordered[i + 1][0] for i in range(len(ordered) - 1))
 
     def place(lesson, a: Assignment):
         e = a.start + lesson.duration
@@ -48,14 +92,10 @@ def solve_greedy(inst: Instance) -> Solution:
         week[a.teacher] += lesson.duration
         rows.append(a)
 
-    locked = {a.lesson: a for a in inst.locked}
     for a in inst.locked:
         place(inst.lesson(a.lesson), a)
-    todo = [x for x in inst.lessons if x.id not in locked]
-    cands = {x.id: candidates(inst, x) for x in todo}
-    todo.sort(key=lambda x: (x.kind != "orchestra", len(cands[x.id]), -x.duration, x.id))
-    for lesson in todo:
-        rooms = inst.suitable_rooms(lesson)
+    for lesson in order:
+        rooms = rooms_of[lesson.id]
         keys = inst.attendees(lesson)
         # Prefer the preferred teacher, then teachers already at this school that day.
         options = sorted(
@@ -93,14 +133,4 @@ def solve_greedy(inst: Instance) -> Solution:
                     break
             if done:
                 break
-    order = {x.id: i for i, x in enumerate(inst.lessons)}
-    rows.sort(key=lambda a: order[a.lesson])
-    return Solution(
-        tuple(rows),
-        {
-            "solver": "greedy",
-            "placed": len(rows),
-            "lessons": len(inst.lessons),
-            "wall_seconds": round(time.monotonic() - t0, 3),
-        },
-    )
+    return rows

@@ -52,6 +52,20 @@ class Teacher(models.Model):
     contracted_hours = models.DecimalField(
         _("contracted hours per week"), max_digits=4, decimal_places=1, default=0
     )
+    max_hours_day = models.DecimalField(
+        _("at most hours per day"), max_digits=3, decimal_places=1, default=6
+    )
+    max_hours_week = models.DecimalField(
+        _("at most hours per week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the contracted hours."),
+    )
+    min_paid_minutes_visit = models.PositiveSmallIntegerField(
+        _("minimum paid minutes per school visit"), default=60
+    )
     vog_date = models.DateField(
         _("certificate of good conduct (VOG) issued"), null=True, blank=True
     )

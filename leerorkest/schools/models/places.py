@@ -92,6 +92,13 @@ class School(models.Model):
         null=True,
         blank=True,
     )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        help_text=_("Where the school is; the timetable estimates travel time from it."),
+    )
     holiday_region = models.CharField(
         _("holiday region"),
         max_length=10,

@@ -163,6 +163,11 @@ class SchoolParticipation(models.Model):
         blank=True,
         help_text=_("The instruments the school's teacher team covers."),
     )
+    agreed_lessons = models.PositiveSmallIntegerField(
+        _("lessons agreed"),
+        default=32,
+        help_text=_("Weekly lessons per lesson group agreed with the school for the year."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

@@ -219,6 +219,8 @@ RETENTION_YEARS = env_int("RETENTION_YEARS", 2)
 # Depot: a repair whose parts and paid labour pass this share of the instrument's current value
 # gets a warning (repair or retire?).
 REPAIR_COST_WARNING_PERCENT = env_int("REPAIR_COST_WARNING_PERCENT", 50)
+# CPU threads the timetable planner may use (CP-SAT workers).
+TIMETABLE_THREADS = env_int("TIMETABLE_THREADS", 2)
 # Depot: when loan reminders go out, in days relative to the due date (negative: before it).
 REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", ["-30", "-7", "1", "14", "30"])]
 # How long the answer to an API write with an Idempotency-Key is kept for retries.

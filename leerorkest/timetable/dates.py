@@ -40,7 +40,7 @@ def retire(timetable: Timetable, since: date) -> int:
         is_cover=False,
         marks__isnull=True,
     )
-    count, _detail = LessonDate.objects.filter(pk__in=list(deletable.values("pk"))).delete()
+    count, _detail = LessonDate.objects.filter(pk__in=list(deletable.values_list("pk", flat=True))).delete()
     return count
 
 
@@ -52,11 +52,11 @@ def materialise(timetable: Timetable, since: date) -> int:
         .exclude(starts_at=None)
         .select_related("school")
     )
-    # A date already recorded for the same group (kept by `retire`) is not planned twice.
+    # A date already there for the same group (kept by `retire`) is not planned twice.
     taken = set(
-        LessonDate.objects.filter(organisation=timetable.organisation, date__gte=since)
-        .exclude(planned__timetable=timetable)
-        .values_list("planned__key", "date")
+        LessonDate.objects.filter(
+            organisation=timetable.organisation, date__gte=since
+        ).values_list("planned__key", "date")
     )
     cache: dict[tuple[int, str], list[date]] = {}
     rows = []

@@ -205,15 +205,15 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"Calendar feed of teacher #{self.teacher_id}"
+
     @classmethod
     def for_teacher(cls, teacher) -> "CalendarFeed":
         feed, _created = cls.objects.get_or_create(
             teacher=teacher, defaults={"token": secrets.token_urlsafe(32)}
         )
         return feed
-
-    def __str__(self) -> str:
-        return f"Calendar feed of teacher #{self.teacher_id}"
 
     def renew(self) -> None:
         self.token = secrets.token_urlsafe(32)

@@ -1,0 +1,3 @@
+"""Pages of the timetable's attendance part."""
+
+NAV_ITEMS: list = []

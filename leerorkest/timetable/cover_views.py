@@ -1,0 +1,3 @@
+"""Pages of the timetable's cover part."""
+
+NAV_ITEMS: list = []

@@ -1,0 +1,3 @@
+"""Pages of the timetable's delivery part."""
+
+NAV_ITEMS: list = []

@@ -1,0 +1,10 @@
+from leerorkest.timetable import attendance_urls, cover_urls, delivery_urls, views
+
+app_name = "timetable"
+
+urlpatterns = [
+    *views.urlpatterns,
+    *attendance_urls.urlpatterns,
+    *cover_urls.urlpatterns,
+    *delivery_urls.urlpatterns,
+]

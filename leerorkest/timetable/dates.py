@@ -40,7 +40,8 @@ def retire(timetable: Timetable, since: date) -> int:
         is_cover=False,
         marks__isnull=True,
     )
-    count, _detail = LessonDate.objects.filter(pk__in=list(deletable.values_list("pk", flat=True))).delete()
+    ids = list(deletable.values_list("pk", flat=True))
+    count, _detail = LessonDate.objects.filter(pk__in=ids).delete()
     return count
 
 

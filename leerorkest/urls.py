@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("leerorkest.schools.urls")),
     path("", include("leerorkest.programme.urls")),
     path("privacy/", include("leerorkest.privacy.urls")),
+    path("", include("leerorkest.timetable.urls")),
     path("depot/requests/", include("leerorkest.allocation.urls")),
     path("depot/workshops/", include("leerorkest.workshop.urls")),
     path("depot/donations/", include("leerorkest.donations.urls")),

@@ -155,6 +155,39 @@ def _store_report(timetable: Timetable) -> validator.Report:
     return report
 
 
+@transaction.atomic
+def copy_timetable(source: Timetable, *, by) -> Timetable:
+    """A new version with the same lessons, places and locks, to change by hand or re-plan."""
+    programme, year = source.organisation, source.school_year
+    current = published_timetable(programme, year)
+    inst = export.build_instance(
+        programme,
+        year,
+        locked=export.assignments_of(source, only_locked=True),
+        published=export.assignments_of(current) if current else [],
+    )
+    number = Timetable.objects.filter(organisation=programme, school_year=year).count() + 1
+    copy = Timetable.objects.create(
+        organisation=programme,
+        school_year=year,
+        name=_("Timetable %(year)s, version %(number)s") % {"year": year, "number": number},
+        status=Timetable.Status.READY,
+        based_on=current,
+        created_by=by,
+        time_limit=source.time_limit,
+        instance=inst.to_json(),
+    )
+    _create_rows(copy, inst)
+    _apply(copy, solution_of(source))
+    locked = set(
+        PlannedLesson.objects.filter(timetable=source, locked=True).values_list("key", flat=True)
+    )
+    PlannedLesson.objects.filter(timetable=copy, key__in=locked).update(locked=True)
+    _store_report(copy)
+    audit(actor=by, action="timetable.copy", obj=copy, source=source.pk)
+    return copy
+
+
 # --- Solving ----------------------------------------------------------------------------
 
 

@@ -55,9 +55,9 @@ def materialise(timetable: Timetable, since: date) -> int:
     )
     # A date already there for the same group (kept by `retire`) is not planned twice.
     taken = set(
-        LessonDate.objects.filter(
-            organisation=timetable.organisation, date__gte=since
-        ).values_list("planned__key", "date")
+        LessonDate.objects.filter(organisation=timetable.organisation, date__gte=since).values_list(
+            "planned__key", "date"
+        )
     )
     cache: dict[tuple[int, str], list[date]] = {}
     rows = []

@@ -1,0 +1,198 @@
+"""Planning from the pages: a new version is solved, shown per school, teacher and room, moved
+and locked by hand, compared with the published week and published with a calendar feed."""
+
+from datetime import time
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from leerorkest.programme.models import TeacherAvailability
+from leerorkest.schools.models import Room
+from leerorkest.timetable import actions
+from leerorkest.timetable.models import CalendarFeed, LessonDate, PlannedLesson, Timetable
+from tests.access_teachers import (
+    build_ensemble,
+    build_lesson_group,
+    build_school,
+    build_teacher,
+    current_year,
+)
+
+MONDAY = 0
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    from django.utils import translation
+
+    client.cookies["leerorkest_language"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def programme_data(personas):
+    """Two schools on Monday with two rooms each; violin, cello and a conductor; four groups
+    and an orchestra."""
+    programme = personas.organisation
+    schools = []
+    for n, (lat, lon) in enumerate(((52.37, 4.80), (52.31, 4.97))):
+        school = build_school(programme, music_day=MONDAY, name=f"School {n}")
+        school.latitude, school.longitude = lat, lon
+        school.save()
+        Room.objects.create(school=school, name="Aula", capacity=60)
+        Room.objects.create(school=school, name="Lokaal 1", capacity=8)
+        schools.append(school)
+    violin = build_teacher(
+        programme, name="Vera Viool", email="vera@test.example", user=personas.member
+    )
+    cello = build_teacher(programme, name="Carl Cello", instruments=("cello",))
+    conductor = build_teacher(programme, name="Dirk Dirigent", is_conductor=True)
+    for teacher in (violin, cello, conductor):
+        TeacherAvailability.objects.create(
+            teacher=teacher, weekday=MONDAY, starts_at=time(8, 0), ends_at=time(16, 0)
+        )
+    groups = [
+        build_lesson_group(programme, teacher=violin, school=schools[0], name="Viool A"),
+        build_lesson_group(programme, teacher=violin, school=schools[0], name="Viool B"),
+        build_lesson_group(
+            programme, teacher=cello, school=schools[1], code="cello", name="Cello A"
+        ),
+        build_lesson_group(programme, teacher=violin, school=schools[1], name="Viool C"),
+    ]
+    orchestra = build_ensemble(
+        programme, conductor=conductor, school=schools[0], name="Orkest groep 6", players=12
+    )
+    return {"schools": schools, "violin": violin, "groups": groups, "orchestra": orchestra}
+
+
+def solved(personas, **kwargs) -> Timetable:
+    timetable = actions.create_timetable(
+        programme=personas.organisation,
+        year=current_year(),
+        by=personas.owner,
+        time_limit=10,
+    )
+    actions.queue_solve(timetable, by=personas.owner)
+    return actions.run_solve(timetable.pk, threads=1)
+
+
+@pytest.mark.django_db
+def test_solve_places_every_lesson_without_breaking_a_rule(client, personas, programme_data):
+    timetable = solved(personas)
+    assert timetable.status == Timetable.Status.READY
+    assert timetable.hard_violations == 0
+    rows = PlannedLesson.objects.filter(timetable=timetable)
+    assert rows.count() == 5
+    assert all(row.is_placed and row.weekday == MONDAY for row in rows)
+    orchestra = rows.get(kind=PlannedLesson.Kind.ORCHESTRA)
+    assert orchestra.room.name == "Aula"  # the only room 12 players fit in
+    client.force_login(personas.owner)
+    page = client.get(reverse("timetable:detail", args=[timetable.pk]))
+    assert page.status_code == 200
+    assert b"All rules kept" in page.content
+    assert b"Viool A" in page.content
+    for view, key in (("teacher", programme_data["violin"].pk), ("room", orchestra.room_id)):
+        page = client.get(
+            reverse("timetable:detail", args=[timetable.pk]), {"view": view, view: key}
+        )
+        assert page.status_code == 200
+    assert b"Orkest groep 6" in page.content
+
+
+@pytest.mark.django_db
+def test_no_timetable_is_explained_in_plain_words(personas, programme_data):
+    TeacherAvailability.objects.filter(teacher__full_name="Carl Cello").delete()
+    timetable = solved(personas)
+    assert timetable.status == Timetable.Status.FAILED
+    assert any("cello" in reason for reason in timetable.result["explanation"])
+
+
+@pytest.mark.django_db
+def test_move_locks_the_lesson_and_reports_a_broken_rule(client, personas, programme_data):
+    timetable = solved(personas)
+    client.force_login(personas.owner)
+    a, b = (
+        PlannedLesson.objects.get(timetable=timetable, title="Viool A"),
+        PlannedLesson.objects.get(timetable=timetable, title="Viool B"),
+    )
+    # Put A at the time of B with the same teacher: double booked, and said so.
+    response = client.post(
+        reverse("timetable:lesson_edit", args=[a.pk]),
+        {
+            "weekday": MONDAY,
+            "starts_at": b.starts_at.strftime("%H:%M"),
+            "teacher": b.teacher_id,
+            "room": b.room_id,
+        },
+        follow=True,
+    )
+    assert b"breaks a rule" in response.content
+    a.refresh_from_db()
+    assert a.locked and a.starts_at == b.starts_at
+    timetable.refresh_from_db()
+    assert timetable.hard_violations > 0
+    # A time off the five-minute grid is refused and changes nothing.
+    response = client.post(
+        reverse("timetable:lesson_edit", args=[b.pk]),
+        {"weekday": MONDAY, "starts_at": "09:03", "teacher": b.teacher_id, "room": b.room_id},
+    )
+    assert b"multiple of five minutes" in response.content
+    # Re-planning keeps the locked lesson where it is and repairs the rest.
+    client.post(reverse("timetable:lesson_lock", args=[a.pk]), {"locked": "1"})
+    actions.queue_solve(timetable, by=personas.owner)
+    timetable = actions.run_solve(timetable.pk, threads=1)
+    assert timetable.hard_violations == 0
+    assert PlannedLesson.objects.get(pk=a.pk).starts_at == a.starts_at
+
+
+@pytest.mark.django_db
+def test_publish_makes_dated_lessons_a_feed_and_replanning_changes_little(
+    client, personas, programme_data, django_capture_on_commit_callbacks
+):
+    timetable = solved(personas)
+    client.force_login(personas.owner)
+    page = client.get(reverse("timetable:changes", args=[timetable.pk]))
+    assert b"first timetable" in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("timetable:publish", args=[timetable.pk]))
+    timetable.refresh_from_db()
+    assert timetable.status == Timetable.Status.PUBLISHED
+    assert LessonDate.objects.filter(planned__timetable=timetable).exists()
+    assert {m.to[0] for m in mail.outbox} >= {"vera@test.example"}
+
+    # The teacher's week and private calendar feed.
+    client.force_login(personas.member)
+    week = client.get(reverse("timetable:my_week"), {"week": 0})
+    assert week.status_code == 200
+    token = CalendarFeed.objects.get(teacher=programme_data["violin"]).token
+    client.logout()
+    feed = client.get(reverse("timetable:feed", args=[token]))
+    assert feed["Content-Type"].startswith("text/calendar")
+    body = feed.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.rstrip().endswith("END:VCALENDAR")
+    mine = PlannedLesson.objects.filter(timetable=timetable, teacher=programme_data["violin"])
+    assert mine.exists()
+    assert all(f"SUMMARY:{lesson.title}" in body for lesson in mine)
+    assert client.get(reverse("timetable:feed", args=["not-a-token"])).status_code == 404
+
+    # A new version re-planned from the published one changes nothing that need not change.
+    client.force_login(personas.owner)
+    draft = actions.copy_timetable(timetable, by=personas.owner)
+    actions.queue_solve(draft, by=personas.owner)
+    draft = actions.run_solve(draft.pk, threads=1)
+    assert draft.hard_violations == 0
+    assert actions.diff(draft, timetable) == []
+    page = client.get(reverse("timetable:changes", args=[draft.pk]))
+    assert b"Nothing changes" in page.content
+    client.post(reverse("timetable:publish", args=[draft.pk]))
+    timetable.refresh_from_db()
+    assert timetable.status == Timetable.Status.SUPERSEDED
+
+
+@pytest.mark.django_db
+def test_a_coordinator_of_another_programme_sees_nothing(client, personas, programme_data):
+    timetable = solved(personas)
+    client.force_login(personas.outsider)
+    assert client.get(reverse("timetable:detail", args=[timetable.pk])).status_code in (403, 404)

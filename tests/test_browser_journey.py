@@ -48,7 +48,7 @@ def demo_site(tmp_path_factory):
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240
     while True:
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310

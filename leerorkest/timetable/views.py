@@ -37,7 +37,7 @@ NAV_ITEMS = [
     NavItem(
         gettext_lazy("Timetable"),
         "timetable:list",
-        frozenset({Role.COORDINATOR}),
+        frozenset({Role.COORDINATOR, Role.PARTNER_COORDINATOR}),
         order=150,
     ),
     NavItem(gettext_lazy("My week"), "timetable:my_week", frozenset({Role.TEACHER}), order=104),

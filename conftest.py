@@ -68,3 +68,12 @@ def pytest_runtest_makereport(item, call):
 def _media_in_tmp(settings, tmp_path_factory):
     """Uploaded files (instrument photos) go to a temporary folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _quick_demo_timetable(monkeypatch):
+    """Demo builds inside tests give the timetable planner two seconds (it starts from a complete
+    greedy week, so the week is just as valid); the served demo takes its full time."""
+    from leerorkest.demo import timetable
+
+    monkeypatch.setattr(timetable, "SOLVE_SECONDS", 2)

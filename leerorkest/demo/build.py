@@ -24,6 +24,7 @@ from leerorkest.demo import loans as loans_steps
 from leerorkest.demo import programme as programme_steps
 from leerorkest.demo import showcase as showcase_steps
 from leerorkest.demo import stock as stock_steps
+from leerorkest.demo import timetable as timetable_steps
 from leerorkest.demo import workshop as workshop_steps
 from leerorkest.schools.models import District, Neighbourhood, School
 
@@ -292,6 +293,7 @@ STEPS: list[Step] = [
     step_schools,
     step_people,
     *programme_steps.STEPS,
+    timetable_steps.step_timetable,
     depot_steps.step_depot,
     loans_steps.step_loans,
     stock_steps.step_stock,

@@ -122,7 +122,7 @@ def step_participation(demo) -> None:
                 year_groups=[3, 4, 5, 6, 7, 8] if index % 4 else [5, 6, 7, 8],
                 music_day=music_day,
                 day_starts_at=time(8, 30),
-                day_ends_at=time(14, 45) if music_day != 2 else time(12, 15),
+                day_ends_at=time(15, 0) if music_day != 2 else time(12, 15),
             )
             participation.instruments.set(menu)
         names = [
@@ -135,7 +135,7 @@ def step_participation(demo) -> None:
             "Lokaal 0.08",
             "Teamkamer",
         ]
-        for number, name in enumerate(names[: 6 + index % 3]):
+        for number, name in enumerate(names[: 7 + index % 2]):
             rooms.append(
                 Room(
                     school=school,

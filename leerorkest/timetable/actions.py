@@ -87,7 +87,7 @@ def create_timetable(*, programme, year, by, time_limit: int = 60, name: str = "
     _create_rows(timetable, inst)
     if current:
         # Start from the published week: a re-plan that changes nothing is a valid answer.
-        _apply(timetable, Solution(tuple(published)))
+        apply_solution(timetable, Solution(tuple(published)))
     audit(
         actor=by,
         action="timetable.create",
@@ -120,7 +120,7 @@ def _create_rows(timetable: Timetable, inst: Instance) -> None:
     PlannedLesson.objects.bulk_create(rows)
 
 
-def _apply(timetable: Timetable, solution: Solution) -> None:
+def apply_solution(timetable: Timetable, solution: Solution) -> None:
     """Write a solution into the timetable's rows (unplaced lessons become empty)."""
     by_key = {a.lesson: a for a in solution.assignments}
     rows = list(PlannedLesson.objects.filter(timetable=timetable))
@@ -148,7 +148,7 @@ def check(timetable: Timetable) -> validator.Report:
     return validator.check(instance_of(timetable), solution_of(timetable))
 
 
-def _store_report(timetable: Timetable) -> validator.Report:
+def store_report(timetable: Timetable) -> validator.Report:
     report = check(timetable)
     timetable.result = {**timetable.result, "report": report.to_dict()}
     Timetable.objects.filter(pk=timetable.pk).update(result=timetable.result)
@@ -178,12 +178,12 @@ def copy_timetable(source: Timetable, *, by) -> Timetable:
         instance=inst.to_json(),
     )
     _create_rows(copy, inst)
-    _apply(copy, solution_of(source))
+    apply_solution(copy, solution_of(source))
     locked = set(
         PlannedLesson.objects.filter(timetable=source, locked=True).values_list("key", flat=True)
     )
     PlannedLesson.objects.filter(timetable=copy, key__in=locked).update(locked=True)
-    _store_report(copy)
+    store_report(copy)
     audit(actor=by, action="timetable.copy", obj=copy, source=source.pk)
     return copy
 
@@ -279,7 +279,7 @@ def run_solve(pk: int, *, threads: int | None = None) -> Timetable:
             return
         last_save[0] = now
         with transaction.atomic():
-            _apply(timetable, solution)
+            apply_solution(timetable, solution)
 
     kwargs = {}
     if "on_solution" in solver.solve.__code__.co_varnames:
@@ -303,7 +303,7 @@ def run_solve(pk: int, *, threads: int | None = None) -> Timetable:
     with transaction.atomic():
         timetable = Timetable.objects.select_for_update().get(pk=pk)
         if result.solution is not None:
-            _apply(timetable, result.solution)
+            apply_solution(timetable, result.solution)
         timetable.status = (
             Timetable.Status.READY if result.solution is not None else Timetable.Status.FAILED
         )
@@ -319,7 +319,7 @@ def run_solve(pk: int, *, threads: int | None = None) -> Timetable:
         }
         timetable.save()
         if result.solution is not None:
-            _store_report(timetable)
+            store_report(timetable)
     return timetable
 
 
@@ -363,7 +363,7 @@ def move_lesson(lesson: PlannedLesson, *, by, weekday: int, starts_at, teacher=N
         lesson.room = Room.objects.filter(school_id=lesson.school_id, is_active=True).first()
     lesson.locked = True
     lesson.save()
-    report = _store_report(timetable)
+    report = store_report(timetable)
     audit(
         actor=by,
         action="timetable.move",
@@ -430,7 +430,7 @@ def diff(timetable: Timetable, other: Timetable | None) -> list[dict]:
 
 
 @transaction.atomic
-def publish(timetable: Timetable, *, by, since: date | None = None) -> int:
+def publish(timetable: Timetable, *, by, since: date | None = None, notify: bool = True) -> int:
     """Publish: the previous timetable is replaced from `since` (today) on, dated lessons are
     made for the rest of the school year and every teacher whose week changed is told."""
     timetable = Timetable.objects.select_for_update().get(pk=timetable.pk)
@@ -473,7 +473,8 @@ def publish(timetable: Timetable, *, by, since: date | None = None) -> int:
             for row in (change["lesson"], change["before"]):
                 if row is not None and row.teacher is not None:
                     teachers.add(row.teacher)
-    transaction.on_commit(lambda: _tell_teachers(timetable, teachers))
+    if notify:
+        transaction.on_commit(lambda: _tell_teachers(timetable, teachers))
     return created
 
 

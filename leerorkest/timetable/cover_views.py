@@ -40,7 +40,12 @@ NAV_ITEMS = [
         frozenset({Role.TEACHER}),
         order=108,
     ),
-    NavItem(gettext_lazy("Cover"), "timetable:cover", frozenset({Role.COORDINATOR}), order=165),
+    NavItem(
+        gettext_lazy("Cover"),
+        "timetable:cover",
+        frozenset({Role.COORDINATOR, Role.PARTNER_COORDINATOR}),
+        order=165,
+    ),
     NavItem(
         gettext_lazy("Cancel lessons"),
         "timetable:cancellation_new",

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from leerorkest.accounts.models import Membership, Organisation, User
 from leerorkest.accounts.roles import OrgKind, Role
@@ -81,6 +82,23 @@ def test_amsterdam_demo_has_a_year_in_progress(db):
     assert 3 <= demo_teacher.lesson_groups.count() <= 8
     assert Ensemble.objects.filter(kind="neighbourhood_orchestra").count() == 3
     assert Ensemble.objects.filter(kind="school_orchestra").count() == 80
+    # A published timetable from the planner that the independent validator accepts, a term
+    # of registers, cover arranged last week and lessons that still need it next week.
+    from leerorkest.timetable import actions
+    from leerorkest.timetable.models import AttendanceMark, LessonDate, Timetable
+
+    published = Timetable.objects.get(status=Timetable.Status.PUBLISHED)
+    report = actions.check(published)
+    assert report.hard_total == 0, report.hard
+    assert published.lessons.filter(teacher=None).count() == 0
+    assert LessonDate.objects.filter(status=LessonDate.Status.GIVEN).count() > 5000
+    assert AttendanceMark.objects.count() > 30_000
+    assert LessonDate.objects.filter(is_cover=True).exists()
+    assert LessonDate.objects.filter(cancelled_by="school").exists()
+    today = timezone.localdate()
+    assert LessonDate.objects.filter(teacher=demo_teacher, date=today).exists() == (
+        today.weekday() < 5
+    )
 
 
 def test_demo_is_deterministic(db):
@@ -124,6 +142,11 @@ PROGRAMME_OFFICE = {
     "programme:teacher_list",
     "programme:partner_list",
     "programme:event_list",
+    "timetable:list",
+    "timetable:registers",
+    "timetable:cover",
+    "timetable:delivery",
+    "timetable:hours",
 }
 MANAGEMENT = {"accounts:organisation_detail", "accounts:audit_log", "privacy:register"}
 PORTAL = {
@@ -154,11 +177,20 @@ EXPECTED_NAVIGATION = {
         "allocation:depot_overview",
     },
     Role.COORDINATOR: {"home", *PROGRAMME_OFFICE, *MANAGEMENT, *PORTAL},
-    Role.TEACHER: {"home", "programme:my_groups", "accounts:organisation_detail"},
+    Role.TEACHER: {
+        "home",
+        "programme:my_groups",
+        "timetable:my_week",
+        "timetable:today",
+        "timetable:absence_report",
+        "timetable:my_hours",
+        "accounts:organisation_detail",
+    },
     Role.SCHOOL_CONTACT: {
         "home",
         "schools:school_list",
         "schools:pupil_list",
+        "timetable:cancellation_new",
         "accounts:organisation_detail",
     },
     Role.DEPOT_STAFF: {

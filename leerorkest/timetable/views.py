@@ -44,6 +44,16 @@ NAV_ITEMS = [
 ]
 
 SLOT = 5  # minutes per grid row
+SOFT_LABELS = {
+    "idle_gap_minutes": gettext_lazy("Idle minutes between lessons"),
+    "travel_minutes": gettext_lazy("Travel minutes between schools"),
+    "school_visits": gettext_lazy("School visits of teachers"),
+    "short_visit_minutes": gettext_lazy("Paid but unused minutes of short visits"),
+    "preferred_teacher_changes": gettext_lazy("Lessons not given by the group's own teacher"),
+    "non_compact_minutes": gettext_lazy("Empty minutes in schools' music days"),
+    "load_imbalance_minutes": gettext_lazy("Difference between busiest and quietest teacher"),
+    "published_changes": gettext_lazy("Lessons changed from the published timetable"),
+}
 
 
 def get_timetable_for_user(user, pk) -> Timetable:
@@ -244,10 +254,15 @@ def _pick(options, wanted):
 @rule(PROGRAMME_MANAGERS)
 def timetable_detail(request, pk):
     timetable = get_timetable_for_user(request.user, pk)
+    report = timetable.result.get("report")
     context = {
         "timetable": timetable,
         "percent": actions.progress_percent(timetable),
-        "report": timetable.result.get("report"),
+        "report": report,
+        "soft_parts": [
+            (SOFT_LABELS.get(part, part), value, (report or {}).get("soft_weights", {}).get(part))
+            for part, value in (report or {}).get("soft", {}).items()
+        ],
         "hx": bool(request.headers.get("HX-Request")),
         **_views(timetable, request),
     }

@@ -179,6 +179,7 @@ def test_publish_makes_dated_lessons_a_feed_and_replanning_changes_little(
 
     # A new version re-planned from the published one changes nothing that need not change.
     client.force_login(personas.owner)
+    client.cookies["leerorkest_language"] = "en"  # logging out took the cookie
     draft = actions.copy_timetable(timetable, by=personas.owner)
     actions.queue_solve(draft, by=personas.owner)
     draft = actions.run_solve(draft.pk, threads=1)

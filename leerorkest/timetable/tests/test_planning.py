@@ -197,3 +197,27 @@ def test_a_coordinator_of_another_programme_sees_nothing(client, personas, progr
     timetable = solved(personas)
     client.force_login(personas.outsider)
     assert client.get(reverse("timetable:detail", args=[timetable.pk])).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_replanning_after_a_teacher_leaves_changes_only_what_must(personas, programme_data):
+    timetable = solved(personas)
+    actions.publish(timetable, by=personas.owner, notify=False)
+    violin = programme_data["violin"]
+    hers = set(
+        PlannedLesson.objects.filter(timetable=timetable, teacher=violin).values_list(
+            "key", flat=True
+        )
+    )
+    assert hers
+    # She stops on Mondays: her lessons need another violinist, the rest should stay.
+    TeacherAvailability.objects.filter(teacher=violin).delete()
+    draft = actions.copy_timetable(timetable, by=personas.owner)
+    actions.queue_solve(draft, by=personas.owner)
+    draft = actions.run_solve(draft.pk, threads=1)
+    assert draft.hard_violations == 0
+    changes = actions.diff(draft, timetable)
+    changed = {c["lesson"].key for c in changes}
+    assert hers <= changed
+    # Besides her lessons at most one other lesson moves to make room.
+    assert len(changed - hers) <= 1

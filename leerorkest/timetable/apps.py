@@ -8,10 +8,17 @@ class TimetableConfig(AppConfig):
 
     def ready(self):
         from leerorkest.accounts.navigation import register
-        from leerorkest.timetable import attendance_views, cover_views, delivery_views, views
+        from leerorkest.timetable import (
+            attendance_views,
+            cover_views,
+            delivery_views,
+            views,
+            week_views,
+        )
 
         register(
             *views.NAV_ITEMS,
+            *week_views.NAV_ITEMS,
             *attendance_views.NAV_ITEMS,
             *cover_views.NAV_ITEMS,
             *delivery_views.NAV_ITEMS,

@@ -29,7 +29,7 @@ from leerorkest.programme.access_programme import (
 from leerorkest.programme.models import Teacher
 from leerorkest.schools.models import School
 
-from . import cover
+from . import cover, cover_actions
 from .forms_cover import AbsenceForm, CancelLessonForm, SchoolCancellationForm
 from .models import LessonDate, SchoolCancellation, TeacherAbsence
 
@@ -126,7 +126,7 @@ def absence_report(request):
     if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            absence = cover.report_absence(
+            absence = cover_actions.report_absence(
                 teacher=data.get("teacher") or teacher,
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
@@ -196,7 +196,7 @@ def absence_detail(request, pk):
         {
             "absence": absence,
             "rows": rows,
-            "manages": cover.manages(request.user, absence.teacher.organisation_id),
+            "manages": cover_actions.manages(request.user, absence.teacher.organisation_id),
         },
     )
 
@@ -206,7 +206,7 @@ def absence_detail(request, pk):
 def absence_withdraw(request, pk):
     absence = get_absence_for_user(request.user, pk)
     try:
-        count = cover.withdraw_absence(absence=absence, by=request.user)
+        count = cover_actions.withdraw_absence(absence=absence, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -271,14 +271,14 @@ def cover_confirm(request, pk):
     try:
         if substitute is None:
             raise DomainError(_("Choose a teacher of this programme."))
-        cover.confirm_cover(lesson_date=lesson_date, substitute=substitute, by=request.user)
+        cover_actions.confirm_cover(lesson_date=lesson_date, substitute=substitute, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(
             request,
             _("%(name)s covers %(lesson)s; both teachers have been e-mailed.")
-            % {"name": substitute.full_name, "lesson": cover.describe(lesson_date)},
+            % {"name": substitute.full_name, "lesson": cover_actions.describe(lesson_date)},
         )
     return redirect("timetable:cover")
 
@@ -302,7 +302,7 @@ def cover_cancel(request, pk):
     form = CancelLessonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            cover.cancel_lesson(
+            cover_actions.cancel_lesson(
                 lesson_date=lesson_date, reason=form.cleaned_data["reason"], by=request.user
             )
         except DomainError as error:
@@ -310,7 +310,7 @@ def cover_cancel(request, pk):
         else:
             messages.success(
                 request,
-                _("Cancelled: %(lesson)s.") % {"lesson": cover.describe(lesson_date)},
+                _("Cancelled: %(lesson)s.") % {"lesson": cover_actions.describe(lesson_date)},
             )
             return redirect("timetable:cover")
     return render(
@@ -319,7 +319,7 @@ def cover_cancel(request, pk):
         {
             "form": form,
             "lesson": lesson_date,
-            "description": cover.describe(lesson_date),
+            "description": cover_actions.describe(lesson_date),
             "needs_cover": cover.needs_cover(lesson_date),
         },
     )
@@ -370,7 +370,7 @@ def cancellation_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            cancellation, count = cover.record_school_cancellation(
+            cancellation, count = cover_actions.record_school_cancellation(
                 school=data["school"],
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],

@@ -15,7 +15,7 @@ from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.roles import Role
 from leerorkest.programme.models import TeacherAvailability
 from leerorkest.testing import make_member
-from leerorkest.timetable import cover
+from leerorkest.timetable import cover, cover_actions
 from leerorkest.timetable.models import (
     LessonDate,
     PlannedLesson,
@@ -86,7 +86,7 @@ def free(teacher, day, start=time(7, 0), end=time(14, 0)):
 
 
 def report(week, personas, day, **fields) -> TeacherAbsence:
-    return cover.report_absence(
+    return cover_actions.report_absence(
         teacher=week.teacher,
         starts_on=day,
         ends_on=fields.pop("ends_on", day),
@@ -228,7 +228,7 @@ def test_confirming_a_substitute_hands_over_the_lesson_and_tells_both(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        cover.confirm_cover(
+        cover_actions.confirm_cover(
             lesson_date=field["lesson"], substitute=field["near"], by=personas.owner
         )
     lesson = LessonDate.objects.get(pk=field["lesson"].pk)
@@ -244,7 +244,7 @@ def test_confirming_a_substitute_hands_over_the_lesson_and_tells_both(
         assert "Lokaal 1" in message.body
     # It no longer needs cover: a second confirmation is refused, and it leaves the list.
     with pytest.raises(DomainError, match="does not need cover"):
-        cover.confirm_cover(lesson_date=lesson, substitute=field["far"], by=personas.owner)
+        cover_actions.confirm_cover(lesson_date=lesson, substitute=field["far"], by=personas.owner)
     assert lesson not in cover.needing_cover(personas.organisation)
 
 
@@ -255,7 +255,9 @@ def test_confirming_a_substitute_hands_over_the_lesson_and_tells_both(
 )
 def test_a_busy_unqualified_or_absent_substitute_is_refused(week, field, personas, who, message):
     with pytest.raises(DomainError, match=message):
-        cover.confirm_cover(lesson_date=field["lesson"], substitute=field[who], by=personas.owner)
+        cover_actions.confirm_cover(
+            lesson_date=field["lesson"], substitute=field[who], by=personas.owner
+        )
     lesson = LessonDate.objects.get(pk=field["lesson"].pk)
     assert lesson.teacher == week.teacher
     assert not lesson.is_cover
@@ -265,7 +267,9 @@ def test_a_busy_unqualified_or_absent_substitute_is_refused(week, field, persona
 def test_a_teacher_of_another_programme_is_refused(week, field, personas):
     stranger = build_teacher(personas.other, name="Vreemde Viool")
     with pytest.raises(DomainError, match="of this programme"):
-        cover.confirm_cover(lesson_date=field["lesson"], substitute=stranger, by=personas.owner)
+        cover_actions.confirm_cover(
+            lesson_date=field["lesson"], substitute=stranger, by=personas.owner
+        )
 
 
 @pytest.mark.django_db
@@ -325,7 +329,7 @@ def test_cancelling_a_lesson_nobody_covers(client, week, field, personas):
     assert lesson.cancelled_by == LessonDate.CancelledBy.TEACHER
     assert lesson.cancel_reason == "No substitute"
     with pytest.raises(DomainError, match="does not need cover"):
-        cover.cancel_lesson(lesson_date=lesson, reason="again", by=personas.owner)
+        cover_actions.cancel_lesson(lesson_date=lesson, reason="again", by=personas.owner)
 
 
 # --- Absences -----------------------------------------------------------------------------------
@@ -372,7 +376,7 @@ def test_a_teacher_can_only_report_their_own_absence(client, week, personas):
     assert not TeacherAbsence.objects.filter(teacher=week.colleague).exists()
     assert TeacherAbsence.objects.filter(teacher=week.teacher).count() == 1
     with pytest.raises(DomainError, match="your own absence"):
-        cover.report_absence(
+        cover_actions.report_absence(
             teacher=week.colleague, starts_on=day, ends_on=day, reason="ill", by=personas.member
         )
     # A colleague's absence is not theirs to see.
@@ -432,8 +436,8 @@ def test_withdrawing_an_absence_gives_back_only_the_undecided_lessons(
     covered = field["lesson"]
     cancelled = LessonDate.objects.get(planned=week.lessons[1], date=field["day"])
     undecided = LessonDate.objects.get(planned=week.lessons[2], date=field["day"])
-    cover.confirm_cover(lesson_date=covered, substitute=field["near"], by=personas.owner)
-    cover.cancel_lesson(lesson_date=cancelled, reason="No substitute", by=personas.owner)
+    cover_actions.confirm_cover(lesson_date=covered, substitute=field["near"], by=personas.owner)
+    cover_actions.cancel_lesson(lesson_date=cancelled, reason="No substitute", by=personas.owner)
     client.force_login(personas.member)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -457,7 +461,7 @@ def test_withdrawing_an_absence_gives_back_only_the_undecided_lessons(
     assert LessonDate.objects.get(pk=cancelled.pk).status == LessonDate.Status.CANCELLED
     assert not cover.needing_cover(personas.organisation).exists()
     with pytest.raises(DomainError, match="withdrawn already"):
-        cover.withdraw_absence(absence=absence, by=personas.member)
+        cover_actions.withdraw_absence(absence=absence, by=personas.member)
 
 
 # --- School cancellations -----------------------------------------------------------------------
@@ -524,7 +528,7 @@ def test_a_school_contact_cancels_only_for_their_own_school(client, week, person
     assert response.status_code == 200  # not a choice
     assert not SchoolCancellation.objects.exists()
     with pytest.raises(DomainError, match="cannot cancel lessons of this school"):
-        cover.record_school_cancellation(
+        cover_actions.record_school_cancellation(
             school=other_school, starts_on=day, ends_on=day, reason="strike", by=contact
         )
     response = client.post(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from leerorkest.programme.models import TeacherAvailability
 from leerorkest.schools.models import Room
-from leerorkest.timetable import actions
+from leerorkest.timetable import actions, solving
 from leerorkest.timetable.models import CalendarFeed, LessonDate, PlannedLesson, Timetable
 from tests.access_teachers import (
     build_ensemble,
@@ -74,8 +74,8 @@ def solved(personas, **kwargs) -> Timetable:
         by=personas.owner,
         time_limit=10,
     )
-    actions.queue_solve(timetable, by=personas.owner)
-    return actions.run_solve(timetable.pk, threads=1)
+    solving.queue_solve(timetable, by=personas.owner)
+    return solving.run_solve(timetable.pk, threads=1)
 
 
 @pytest.mark.django_db
@@ -141,8 +141,8 @@ def test_move_locks_the_lesson_and_reports_a_broken_rule(client, personas, progr
     assert b"multiple of five minutes" in response.content
     # Re-planning keeps the locked lesson where it is and repairs the rest.
     client.post(reverse("timetable:lesson_lock", args=[a.pk]), {"locked": "1"})
-    actions.queue_solve(timetable, by=personas.owner)
-    timetable = actions.run_solve(timetable.pk, threads=1)
+    solving.queue_solve(timetable, by=personas.owner)
+    timetable = solving.run_solve(timetable.pk, threads=1)
     assert timetable.hard_violations == 0
     assert PlannedLesson.objects.get(pk=a.pk).starts_at == a.starts_at
 
@@ -181,8 +181,8 @@ def test_publish_makes_dated_lessons_a_feed_and_replanning_changes_little(
     client.force_login(personas.owner)
     client.cookies["leerorkest_language"] = "en"  # logging out took the cookie
     draft = actions.copy_timetable(timetable, by=personas.owner)
-    actions.queue_solve(draft, by=personas.owner)
-    draft = actions.run_solve(draft.pk, threads=1)
+    solving.queue_solve(draft, by=personas.owner)
+    draft = solving.run_solve(draft.pk, threads=1)
     assert draft.hard_violations == 0
     assert actions.diff(draft, timetable) == []
     page = client.get(reverse("timetable:changes", args=[draft.pk]))
@@ -213,8 +213,8 @@ def test_replanning_after_a_teacher_leaves_changes_only_what_must(personas, prog
     # She stops on Mondays: her lessons need another violinist, the rest should stay.
     TeacherAvailability.objects.filter(teacher=violin).delete()
     draft = actions.copy_timetable(timetable, by=personas.owner)
-    actions.queue_solve(draft, by=personas.owner)
-    draft = actions.run_solve(draft.pk, threads=1)
+    solving.queue_solve(draft, by=personas.owner)
+    draft = solving.run_solve(draft.pk, threads=1)
     assert draft.hard_violations == 0
     changes = actions.diff(draft, timetable)
     changed = {c["lesson"].key for c in changes}

@@ -528,7 +528,12 @@ def test_a_teacher_takes_the_register_on_a_phone(transactional_db, personas):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 360, "height": 740})
-        context.add_cookies([{"name": "sessionid", "value": cookies[0], "url": live_server.url}])
+        context.add_cookies(
+            [
+                {"name": "sessionid", "value": cookies[0], "url": live_server.url},
+                {"name": "leerorkest_language", "value": "en", "url": live_server.url},
+            ]
+        )
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -557,7 +562,12 @@ def test_a_teacher_takes_the_register_on_a_phone(transactional_db, personas):
         assert errors == []
 
         context.clear_cookies()
-        context.add_cookies([{"name": "sessionid", "value": cookies[1], "url": live_server.url}])
+        context.add_cookies(
+            [
+                {"name": "sessionid", "value": cookies[1], "url": live_server.url},
+                {"name": "leerorkest_language", "value": "en", "url": live_server.url},
+            ]
+        )
         page.goto(live_server.url + reverse("timetable:registers"))
         counts = page.locator(f"#lesson-{lesson.pk} td.num")
         assert counts.all_inner_texts() == ["2", "0", "1", "0"]  # present, absent, late, excused

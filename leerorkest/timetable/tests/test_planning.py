@@ -1,11 +1,12 @@
 """Planning from the pages: a new version is solved, shown per school, teacher and room, moved
 and locked by hand, compared with the published week and published with a calendar feed."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from leerorkest.programme.models import TeacherAvailability
 from leerorkest.schools.models import Room
@@ -175,6 +176,21 @@ def test_publish_makes_dated_lessons_a_feed_and_replanning_changes_little(
     mine = PlannedLesson.objects.filter(timetable=timetable, teacher=programme_data["violin"])
     assert mine.exists()
     assert all(f"SUMMARY:{lesson.title}" in body for lesson in mine)
+    # A calendar program reads it: every lesson date of hers, 45 minutes, at the school.
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical(feed.content)
+    events = calendar.walk("VEVENT")
+    dated = LessonDate.objects.filter(planned__in=mine)
+    assert (
+        len(events)
+        == dated.filter(date__gte=timezone.localdate() - timedelta(days=28))
+        .filter(date__lte=timezone.localdate() + timedelta(days=200))
+        .count()
+    )
+    first = events[0]
+    assert (first.decoded("DTEND") - first.decoded("DTSTART")).total_seconds() == 45 * 60
+    assert str(first["LOCATION"]).startswith("School ")
     assert client.get(reverse("timetable:feed", args=["not-a-token"])).status_code == 404
 
     # A new version re-planned from the published one changes nothing that need not change.

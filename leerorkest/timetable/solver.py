@@ -28,16 +28,32 @@ minutes inside visits (counted once more), lessons not given by the preferred te
 changes from the published solution (teacher/day, start or room). Compact school days and load
 balance are only scored by the validator.
 
-Scaling: the greedy result (``greedy.solve_greedy``) is used as a complete hint when no hint is
-given, so CP-SAT starts from a feasible timetable. On large instances (``max_candidates``,
-automatic above 400 lessons) each lesson keeps only its preferred and hinted teachers plus the
-few teachers nearest to its school on that day in the hint. Probing in presolve, which takes
-minutes on large models, is switched off above that size too.
+Solving in stages (``solve``):
+
+1. Start: the hint (by default the greedy result) if it is complete and the validator finds
+   no hard violation; it is reported at once as the first timetable. Otherwise the full model
+   looks for a first solution, on large instances (above 400 lessons) with each lesson's
+   teachers restricted to its preferred and hinted ones plus the few nearest to its school on
+   that day in the hint (``max_candidates``), and without probing in presolve (which takes
+   minutes on large models).
+2. Improve (above 50 lessons): large neighbourhood search. A neighbourhood is one day of a few
+   nearby schools or of a few teachers who work near each other (plus two more qualified
+   teachers); everything else is fixed. It is solved as a small instance of the same model
+   (other lessons of those teachers and schools that day locked, weekly limits reduced by the
+   other days) for 0.4 s, starting from the current timetable, and kept if the objective
+   (``model_objective``) does not get worse. With two threads two neighbourhoods on different
+   days and with different teachers are solved at the same time. Lessons keep their day.
+3. Bound, beside the search: per school a small CP-SAT model (teacher per lesson, visits and
+   day limits, no times) whose bound, summed over schools, bounds the objective from below
+   (``school_bound``; ``simple_bounds`` before that). At or below 50 lessons the full model
+   runs for the whole time limit and its own bound counts too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -49,6 +65,7 @@ from .validator import SOFT_WEIGHTS
 
 DAY = 1440
 AUTO_LARGE = 400  # lessons; above this the automatic settings for large instances apply
+AUTO_LNS = 50  # lessons; above this the neighbourhood search improves the first solution
 AUTO_CANDIDATES = 6  # teachers (besides preferred and hinted) per lesson on large instances
 IDLE_DAY_SCORE = 20  # ranking score of a teacher who has no lessons that day in the hint
 
@@ -64,6 +81,7 @@ class SolveResult:
     explanation: list[str] = field(default_factory=list)
     progress: list[tuple[float, float, float]] = field(default_factory=list)
     model: dict = field(default_factory=dict)  # size and settings of the model that was solved
+    bounds: list[tuple[float, float]] = field(default_factory=list)  # (seconds, better bound)
 
 
 def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -580,34 +598,237 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, t0, model, on_progress, on_solution, interval, log):
-        super().__init__()
-        self.t0, self.model, self.log = t0, model, log
-        self.on_progress, self.on_solution, self.interval = on_progress, on_solution, interval
+def model_objective(inst: Instance, rows: dict[str, Assignment], unit: int = 1) -> int:
+    """The CP-SAT objective of a complete timetable, computed without the solver.
+
+    ``rows`` maps every lesson id to its assignment. Used to report progress while the
+    timetable is improved piece by piece.
+    """
+    w_idle = SOFT_WEIGHTS["idle_gap_minutes"]
+    w_short = SOFT_WEIGHTS["short_visit_minutes"]
+    w_extra = SOFT_WEIGHTS["travel_minutes"] - w_idle
+    locked = {a.lesson for a in inst.locked}
+    published = {a.lesson: a for a in inst.published if a.lesson not in locked}
+    total = 0
+    visit = {}  # (teacher, day, school) -> [first start, last end]
+    for lid, a in rows.items():
+        lesson = inst.lesson(lid)
+        if lesson.preferred_teacher and a.teacher != lesson.preferred_teacher:
+            total += SOFT_WEIGHTS["preferred_teacher_changes"]
+        pub = published.get(lid)
+        if pub is not None and pub != a:
+            total += SOFT_WEIGHTS["published_changes"]
+        key = (a.teacher, a.day, lesson.school)
+        span = visit.setdefault(key, [a.start, a.start + lesson.duration])
+        span[0] = min(span[0], a.start)
+        span[1] = max(span[1], a.start + lesson.duration)
+        total -= 2 * w_idle * lesson.duration
+    days = defaultdict(list)
+    for (tid, d, sid), (s, e) in visit.items():
+        days[(tid, d)].append((sid, s, e))
+        total += SOFT_WEIGHTS["school_visits"] + w_idle * (e - s)
+        paid = inst.teacher(tid).min_paid_minutes_visit
+        if paid > 0 and w_short:
+            total += w_short * max(0, paid - (e - s))
+    for vis in days.values():
+        total += w_idle * (max(e for _, _, e in vis) - min(s for _, s, _ in vis))
+        if w_extra > 0:
+            for i, (s1, _, _) in enumerate(vis):
+                for s2, _, _ in vis[i + 1 :]:
+                    minutes = min(inst.travel_minutes(s1, s2), inst.travel_minutes(s2, s1))
+                    total += w_extra * minutes
+    return total
+
+
+def simple_bounds(inst: Instance) -> dict[str, int]:
+    """Per school, a sound lower bound of its share of the CP-SAT objective; no solver needed.
+
+    The objective is at least, per school, the visit weight times the visits it gets (the span
+    terms cover the lesson minutes). One visit covers at most one teacher's day (or the
+    school window), and at most as many instruments (conductor counted as one) as the most
+    versatile teacher plays.
+    """
+    day_cap = max((t.max_minutes_day for t in inst.teachers), default=0)
+    per_teacher = max((len(t.instruments) + t.conductor for t in inst.teachers), default=1)
+    minutes = defaultdict(int)
+    keys = defaultdict(set)
+    for x in inst.lessons:
+        minutes[x.school] += x.duration
+        keys[x.school].add("conductor" if x.kind == "orchestra" else x.instrument)
+    out = {}
+    for sid, m in minutes.items():
+        school = inst.school(sid)
+        window = max((b - a for d, (a, b) in school.windows.items() if d in school.music_days))
+        cap = max(1, min(day_cap, window))
+        visits = max(-(-m // cap), -(-len(keys[sid]) // max(1, per_teacher)))
+        out[sid] = SOFT_WEIGHTS["school_visits"] * visits
+    return out
+
+
+def school_bound(inst: Instance, sid: str, time_limit: float, workers: int = 1) -> int:
+    """A sound lower bound of school ``sid``'s share of the CP-SAT objective, by CP-SAT.
+
+    Per school the objective counts at least: the visit weight per (teacher, day) visit, the
+    minutes a visit is paid but not worked, and the preferred-teacher changes. This model
+    chooses a qualified, available teacher per lesson with the teacher's day limit as the
+    only capacity (no times, travel or other schools), so its optimum, or the bound CP-SAT
+    proves for it, bounds the school's share from below; the sum over schools bounds the
+    whole objective.
+    """
+    m = cp_model.CpModel()
+    lessons = [x for x in inst.lessons if x.school == sid]
+    locked = {a.lesson: a for a in inst.locked}
+    school = inst.school(sid)
+    pick = defaultdict(list)  # (teacher, day) -> [(lesson, literal)]
+    cost = []
+    for x in lessons:
+        lits = []
+        for t, d, _ranges in candidates(inst, x):
+            lock = locked.get(x.id)
+            if lock is not None and (lock.teacher, lock.day) != (t, d):
+                continue
+            lit = m.new_bool_var("")
+            pick[(t, d)].append((x, lit))
+            lits.append((t, lit))
+        if not lits:
+            return 0  # nothing sound to say; the solver reports the conflict itself
+        m.add_exactly_one(lit for _, lit in lits)
+        if x.preferred_teacher:
+            pref = [lit for t, lit in lits if t == x.preferred_teacher]
+            cost.append(SOFT_WEIGHTS["preferred_teacher_changes"] * (1 - sum(pref)))
+    for (tid, d), items in pick.items():
+        t = inst.teacher(tid)
+        w0, w1 = school.windows[d]
+        free = sum(b - a for a, b in _intersect([(w0, w1)], list(t.availability.get(d, ()))))
+        cap = min(t.max_minutes_day, t.max_minutes_week, free)
+        y = m.new_bool_var("")
+        work = sum(x.duration * lit for x, lit in items)
+        m.add(work <= cap * y)
+        cost.append(SOFT_WEIGHTS["school_visits"] * y)
+        if t.min_paid_minutes_visit and SOFT_WEIGHTS["short_visit_minutes"]:
+            short = m.new_int_var(0, t.min_paid_minutes_visit, "")
+            m.add(short >= t.min_paid_minutes_visit * y - work)
+            cost.append(SOFT_WEIGHTS["short_visit_minutes"] * short)
+    m.minimize(sum(cost))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    status = solver.solve(m)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return max(0, math.floor(solver.best_objective_bound + 1e-6))
+    return 0
+
+
+def _bound_worker(inst: Instance, run, done: threading.Event, deadline: float) -> None:
+    """Raise the run's bound school by school (simple bounds first, then CP-SAT bounds)."""
+    parts = simple_bounds(inst)
+    run.raise_bound(sum(parts.values()))
+    for sid in sorted(parts, key=lambda s: -parts[s]):
+        left = deadline - run.elapsed()
+        if done.is_set() or left < 0.5:
+            return
+        value = school_bound(inst, sid, min(BOUND_SCHOOL_SECONDS, left / 2))
+        if value > parts[sid]:
+            parts[sid] = value
+            run.raise_bound(sum(parts.values()))
+
+
+class _Run:
+    """One solve call: progress log, throttled ``on_solution`` and the best timetable so far.
+
+    Solutions may come from several threads (the full model's solver threads, the lanes of
+    the neighbourhood search); only better ones are kept. The lanes defer their reports to the
+    caller's thread, which passes them on between its own neighbourhoods.
+    """
+
+    def __init__(self, t0, on_progress, on_solution, interval):
+        self.t0, self.on_progress, self.on_solution = t0, on_progress, on_solution
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.report_lock = threading.Lock()
+        self.log: list[tuple[float, float, float]] = []
+        self.queue: list[tuple[float, float, float]] = []  # rows not yet reported
+        self.best: Solution | None = None
+        self.objective: float | None = None
+        self.bound: float | None = None
+        self.version = 0  # counts accepted solutions
+        self.bounds: list[tuple[float, float]] = []
+        self.lns: dict = {}  # counts of the neighbourhood search
         self.sent_at = None  # time of the last solution passed to on_solution
         self.pending = False  # a better solution than the last one sent exists
 
-    def on_solution_callback(self):
-        now = time.monotonic() - self.t0
-        row = (now, self.ObjectiveValue(), self.BestObjectiveBound())
-        self.log.append(row)
-        if self.on_progress:
-            self.on_progress(*row)
-        if self.on_solution:
-            self.pending = True
-            if self.sent_at is None or now - self.sent_at >= self.interval:
-                self.send(row)
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
 
-    def send(self, row):
+    def raise_bound(self, bound: float) -> None:
+        with self.lock:
+            if self.bound is None or bound > self.bound:
+                self.bound = bound
+                self.bounds.append((self.elapsed(), bound))
+
+    def offer(self, objective: float, solution: Solution, defer: bool = False) -> bool:
+        """Keep ``solution`` if it is better than the best so far and report it (now, or at
+        the caller's next ``report`` if ``defer``)."""
+        with self.lock:
+            if self.objective is not None and objective >= self.objective:
+                return False
+            self.objective, self.best = objective, solution
+            self.version += 1
+            if self.bound is not None and self.bound > objective:
+                self.bound = objective  # a bound from another model may not be below it
+            row = (self.elapsed(), objective, self.bound if self.bound is not None else objective)
+            self.log.append(row)
+            self.queue.append(row)
+            self.pending = True
+        if not defer:
+            self.report()
+        return True
+
+    def report(self, final: bool = False) -> None:
+        """Pass queued progress rows on, and the best timetable if one is due (or ``final``)."""
+        with self.report_lock:
+            with self.lock:
+                rows, self.queue = self.queue, []
+                due = self.pending and (
+                    final or self.sent_at is None or self.elapsed() - self.sent_at >= self.interval
+                )
+                best, objective, bound = self.best, self.objective, self.bound
+                found = self.log[-1][0] if self.log else self.elapsed()
+                if due:
+                    self.pending = False
+                    self.sent_at = self.elapsed()
+            if self.on_progress:
+                for row in rows:
+                    self.on_progress(*row)
+            if self.on_solution and due:
+                stats = {"solver": "cp-sat", "status": "FEASIBLE", "objective": objective}
+                stats |= {"bound": bound, "seconds": round(found, 3)}  # when it was found
+                self.on_solution(Solution(best.assignments, stats))
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Offers each solution of a full model to the run.
+
+    ``exact``: report the model's objective as it is (single producer); otherwise recompute
+    it without slack so it compares with the neighbourhood search.
+    """
+
+    def __init__(self, run: _Run, model: _Model, exact: bool, stop_after_first: bool = False):
+        super().__init__()
+        self.run, self.model, self.exact = run, model, exact
+        self.stop_after_first = stop_after_first
+
+    def on_solution_callback(self):
         sol = self.model.read(self.Value)
-        sol.stats.update(
-            {"solver": "cp-sat", "status": "FEASIBLE", "objective": row[1], "bound": row[2]}
-        )
-        sol.stats["seconds"] = round(row[0], 3)
-        self.on_solution(sol)
-        self.sent_at = time.monotonic() - self.t0
-        self.pending = False
+        if self.exact:
+            self.run.raise_bound(self.BestObjectiveBound())
+            objective = self.ObjectiveValue()
+        else:  # another model (restricted, or beside the neighbourhood search)
+            rows = {a.lesson: a for a in sol.assignments}
+            objective = model_objective(self.model.inst, rows, self.model.g)
+        self.run.offer(objective, sol)
+        if self.stop_after_first:
+            self.StopSearch()
 
 
 def solve(
@@ -623,60 +844,75 @@ def solve(
     max_candidates: int | str | None = "auto",
     grid: int = 5,
     greedy_hint: bool = True,
+    lns: bool | str = "auto",
     parameters: dict | None = None,
     log_search: bool = False,
 ) -> SolveResult:
-    """Solve ``inst`` with CP-SAT within ``time_limit`` wall seconds (model building included).
+    """Solve ``inst`` within ``time_limit`` wall seconds (model building included).
 
     ``on_progress(seconds, objective, bound)`` is called for each better solution;
     ``on_solution(solution)`` with the best timetable so far, at most once every
     ``solution_interval`` seconds and once more at the end if the last one was held back.
     Without ``hint`` the greedy result is the hint (unless ``greedy_hint`` is false).
-    ``max_candidates`` limits the teachers per lesson (``"auto"``: 6 above 400 lessons, all
-    below; ``None``: all). ``grid`` is the start-time step in minutes where the data allow it.
-    ``parameters`` are extra CP-SAT parameters by name.
+
+    ``lns`` (``"auto"``: above 50 lessons) starts from the hint if it is complete and free
+    of hard violations (else from the first solution of the full model), then improves it by
+    re-solving one day of a few nearby schools or teachers at a time, with per-school lower
+    bounds computed beside it (see the module docs). ``max_candidates`` limits the teachers
+    per lesson in the full model (``"auto"``: 6 when it only has to find the first solution of
+    an instance above 400 lessons, else all; ``None``: all); the bound of a restricted model
+    is not reported. ``grid`` is the start-time step in minutes where the data allow it.
+    ``parameters`` are extra CP-SAT parameters of the full model.
     """
     t0 = time.monotonic()
+    limit = float(time_limit)
     reasons = explain(inst)
     if reasons:
         return SolveResult(
             "INFEASIBLE", None, wall_seconds=time.monotonic() - t0, explanation=reasons
         )
     large = len(inst.lessons) > AUTO_LARGE
+    if lns == "auto":
+        lns = len(inst.lessons) > AUTO_LNS
     if hint is None and greedy_hint:
         from .greedy import solve_greedy
 
         hint = solve_greedy(inst)
-    if max_candidates == "auto":
-        max_candidates = AUTO_CANDIDATES if large and hint is not None else None
-    model = _Model(inst, hint, max_candidates, _unit(inst, grid))
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.max_time_in_seconds = max(0.5, float(time_limit) - (time.monotonic() - t0))
-    p.num_workers = max(1, int(threads))
-    p.random_seed = int(seed)
-    if large:
-        p.cp_model_probing_level = 0
-    p.log_search_progress = bool(log_search)
-    for name, value in (parameters or {}).items():
-        setattr(p, name, value)
-    log: list = []
-    cb = _Progress(t0, model, on_progress, on_solution, solution_interval, log)
-    status = solver.solve(model.m, cb)
-    name = solver.status_name(status)
+    unit = _unit(inst, grid)
+    run = _Run(t0, on_progress, on_solution, solution_interval)
+    params = {"cp_model_probing_level": 0} if large else {}
+    params |= parameters or {}
+    if lns:
+        status, size = _solve_lns(inst, run, hint, max_candidates, unit, limit, threads, seed,
+                                  params, log_search)  # fmt: skip
+    else:
+        if max_candidates == "auto":
+            max_candidates = None
+        model = _Model(inst, hint, max_candidates, unit)
+        size = model.size
+        done = threading.Event()
+        thread = _start_bound(inst, run, done, limit, threads)
+        solver = _solver(limit - run.elapsed(), threads, seed, params, log_search)
+        exact = max_candidates is None  # a restricted model's bound is not reported
+        code = solver.solve(model.m, _Progress(run, model, exact=exact))
+        _stop_bound(thread, done)
+        status = solver.status_name(code)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and exact:
+            run.raise_bound(solver.best_objective_bound)
+    name = status
     result = SolveResult(
         name,
         None,
-        wall_seconds=time.monotonic() - t0,
-        first_feasible_seconds=log[0][0] if log else None,
-        progress=log,
-        model=dict(model.size),
+        wall_seconds=run.elapsed(),
+        first_feasible_seconds=run.log[0][0] if run.log else None,
+        progress=run.log,
+        model=dict(size, lns=run.lns or False),
+        bounds=run.bounds,
     )
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result.objective = solver.objective_value
-        result.bound = solver.best_objective_bound
-        result.solution = model.read(solver.value)
-        result.solution.stats.update(
+    if run.best is not None:
+        result.objective, result.bound = run.objective, run.bound
+        result.solution = Solution(
+            run.best.assignments,
             {
                 "solver": "cp-sat",
                 "status": name,
@@ -684,14 +920,309 @@ def solve(
                 "bound": result.bound,
                 "wall_seconds": round(result.wall_seconds, 3),
                 "first_feasible_seconds": result.first_feasible_seconds,
-            }
+            },
         )
-        if on_solution and cb.pending:
-            on_solution(result.solution)
-    elif status == cp_model.INFEASIBLE:
+        run.best = result.solution
+        run.report(final=True)
+    elif name == "INFEASIBLE":
         result.explanation = [
             "No timetable satisfies all hard rules, and no single simple cause was found: "
             "the combination of teacher availability, travel, rooms and working-hour limits "
             "is too tight. Try freeing teachers, adding rooms or unlocking lessons."
         ]
     return result
+
+
+BOUND_SCHOOL_SECONDS = 1.0  # time limit of the lower bound model of one school
+LNS_STEP_SECONDS = 0.4  # time limit of one neighbourhood
+LNS_EXTRA_TEACHERS = 2  # teachers added to a neighbourhood besides those already in it
+LNS_START_SIZE = 20  # lessons in the first neighbourhood; adapted while searching
+LNS_MIN_SIZE = 12.0
+LNS_SCHOOL_SHARE = 0.5  # share of neighbourhoods made of nearby schools (else teachers)
+LNS_PARAMS = {
+    "max_presolve_iterations": 1,
+    "cp_model_probing_level": 0,
+    "symmetry_level": 0,
+    "linearization_level": 0,
+}
+LNS_LANES = 2  # neighbourhoods solved at the same time (at most ``threads``)
+
+
+def _solver(limit, workers, seed, params, log_search=False) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.2, limit)
+    p.num_workers = max(1, int(workers))
+    p.random_seed = int(seed)
+    p.log_search_progress = bool(log_search)
+    for key, value in params.items():
+        setattr(p, key, value)
+    return solver
+
+
+def _solve_lns(inst, run, hint, max_candidates, unit, limit, threads, seed, params, log_search):
+    """Start from a valid timetable, then improve it by neighbourhoods; returns (status, size)."""
+    from .validator import check
+
+    start = None
+    complete = hint is not None and len(hint.assignments) == len(inst.lessons)
+    if complete and check(inst, hint).hard_total == 0:
+        start = hint
+    size = {}
+    if start is None:
+        # Stage 1: a first solution from the full model with few teachers per lesson.
+        large = len(inst.lessons) > AUTO_LARGE
+        cap = (AUTO_CANDIDATES if large else None) if max_candidates == "auto" else max_candidates
+        model = _Model(inst, hint, cap if hint is not None else None, unit)
+        size = model.size
+        solver = _solver(limit - run.elapsed(), threads, seed, params, log_search)
+        status = solver.solve(model.m, _Progress(run, model, exact=False, stop_after_first=True))
+        if status == cp_model.INFEASIBLE and model.size["max_candidates"] is not None:
+            model = _Model(inst, hint, None, unit)
+            size = model.size
+            solver = _solver(limit - run.elapsed(), threads, seed, params, log_search)
+            status = solver.solve(model.m, _Progress(run, model, False, stop_after_first=True))
+        if run.best is None:
+            return solver.status_name(status), size
+    else:
+        rows = {a.lesson: a for a in start.assignments}
+        run.offer(model_objective(inst, rows, unit), Solution(start.assignments))
+    if limit - run.elapsed() < 0.5:
+        return "FEASIBLE", size
+    done = threading.Event()
+    thread = _start_bound(inst, run, done, limit, threads)
+    _improve(inst, run, unit, limit, max(1, min(LNS_LANES, int(threads))), seed, done)
+    _stop_bound(thread, done)
+    size = size or {"lessons": len(inst.lessons), "unit_minutes": unit, "hint": "complete"}
+    if run.bound is not None and run.objective <= run.bound:
+        return "OPTIMAL", size
+    return "FEASIBLE", size
+
+
+def _start_bound(inst, run, done, deadline, threads) -> threading.Thread | None:
+    """The school lower bounds in a thread beside the search (with two threads or more)."""
+    run.raise_bound(sum(simple_bounds(inst).values()))
+    if int(threads) < 2:
+        return None
+    thread = threading.Thread(
+        target=_bound_worker, args=(inst, run, done, deadline), name="timetable-bound", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _stop_bound(thread, done) -> None:
+    done.set()
+    if thread is not None:
+        thread.join()
+
+
+def _improve(inst, run: _Run, unit: int, deadline: float, lanes: int, seed: int, done):
+    """Large neighbourhood search: re-solve one day of a few schools or teachers at a time.
+
+    ``lanes`` neighbourhoods are solved at the same time, each on its own day and with its own
+    teachers, so their changes are independent and can be applied one by one.
+    """
+    state = _Search(inst, run, unit, deadline)
+    threads = [
+        threading.Thread(target=state.lane, args=(seed * 7919 + i, False), daemon=True)
+        for i in range(1, max(1, lanes))
+    ]
+    for t in threads:
+        t.start()
+    state.lane(seed * 7919, True)  # in the caller's thread, which also reports
+    for t in threads:
+        t.join()
+    run.report()
+    done.set()
+
+
+class _Search:
+    """Shared state of the neighbourhood search lanes."""
+
+    def __init__(self, inst, run: _Run, unit: int, deadline: float):
+        self.inst, self.run, self.unit, self.deadline = inst, run, unit, deadline
+        self.lock = threading.Lock()
+        self.current = {a.lesson: a for a in run.best.assignments}
+        self.objective = model_objective(inst, self.current, unit)
+        self.locked = {a.lesson for a in inst.locked}
+        self.size = float(LNS_START_SIZE)
+        self.busy_days: set[str] = set()
+        self.busy_teachers: set[str] = set()
+        self.stats = run.lns = {"neighbourhoods": 0, "improved": 0, "optimal": 0, "size": 0}
+
+    def finished(self) -> bool:
+        if self.deadline - self.run.elapsed() <= 0.3:
+            return True
+        return self.run.bound is not None and self.objective <= self.run.bound
+
+    def lane(self, seed: int, reports: bool) -> None:
+        import random
+
+        rng = random.Random(seed)  # noqa: S311 - reproducible search, not secrets
+        inst, stats = self.inst, self.stats
+        while not self.finished():
+            if reports:
+                self.run.report()
+            with self.lock:
+                snapshot = dict(self.current)
+                for _attempt in range(8):
+                    kind, day, free, extra = _neighbourhood(
+                        inst, snapshot, rng, int(self.size), self.locked
+                    )
+                    teachers = {snapshot[lid].teacher for lid in free} | set(extra)
+                    if free and day not in self.busy_days and not teachers & self.busy_teachers:
+                        break
+                else:
+                    free = []
+                if free:
+                    self.busy_days.add(day)
+                    self.busy_teachers |= teachers
+            if not free:
+                time.sleep(0.01)
+                continue
+            try:
+                sub, hint = _sub_instance(inst, snapshot, day, free, extra)
+                model = _Model(sub, hint, None, self.unit)
+                left = self.deadline - self.run.elapsed()
+                seed_ = rng.randrange(1 << 30)
+                solver = _solver(min(LNS_STEP_SECONDS, left), 1, seed_, LNS_PARAMS)
+                status = solver.solve(model.m)
+                found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+                rows = model.read(solver.value).assignments if found else ()
+            finally:
+                with self.lock:
+                    self.busy_days.discard(day)
+                    self.busy_teachers -= teachers
+            with self.lock:
+                stats["neighbourhoods"] += 1
+                stats["optimal"] += status == cp_model.OPTIMAL
+                # Grow while neighbourhoods are solved to optimality, else shrink.
+                grow = status == cp_model.OPTIMAL
+                shrunk = max(LNS_MIN_SIZE, self.size * 0.97)
+                self.size = min(300.0, self.size * 1.1) if grow else shrunk
+                stats["size"] = int(self.size)
+                if not rows:
+                    continue
+                free_ids = set(free)
+                new = dict(self.current)
+                for a in rows:
+                    if a.lesson in free_ids:
+                        new[a.lesson] = a
+                value = model_objective(inst, new, self.unit)
+                if value > self.objective:
+                    continue
+                stats[f"gain_{kind}"] = stats.get(f"gain_{kind}", 0) + self.objective - value
+                better = value < self.objective
+                self.current, self.objective = new, value
+                if better:
+                    stats["improved"] += 1
+                    sol = Solution(tuple(new[x.id] for x in inst.lessons))
+                    self.run.offer(value, sol, defer=True)  # reported outside the lock
+
+
+def _neighbourhood(inst, current, rng, size, locked):
+    """(day, lessons to re-plan, extra teachers): nearby schools or teachers on one day."""
+    on_day = defaultdict(list)
+    for lid, a in current.items():
+        if lid not in locked:
+            on_day[a.day].append(lid)
+    day = rng.choice(sorted(on_day))
+    lessons = on_day[day]
+    free: list[str] = []
+    kind = "schools" if rng.random() < LNS_SCHOOL_SHARE else "teachers"
+    if kind == "schools":
+        by_school = defaultdict(list)
+        for lid in lessons:
+            by_school[inst.lesson(lid).school].append(lid)
+        centre = rng.choice(sorted(by_school))
+        for sid in sorted(by_school, key=lambda s: (inst.travel_minutes(centre, s), s)):
+            free += by_school[sid]
+            if len(free) >= size:
+                break
+    else:
+        by_teacher = defaultdict(list)
+        schools = defaultdict(set)
+        for lid in lessons:
+            by_teacher[current[lid].teacher].append(lid)
+            schools[current[lid].teacher].add(inst.lesson(lid).school)
+        centre = rng.choice(sorted(by_teacher))
+
+        def distance(t):
+            return min(inst.travel_minutes(a, b) for a in schools[centre] for b in schools[t])
+
+        for tid in sorted(by_teacher, key=lambda t: (distance(t), rng.random())):
+            free += by_teacher[tid]
+            if len(free) >= size:
+                break
+    # Extra teachers: qualified for some of these lessons, nearest on that day first.
+    busy = {current[lid].teacher for lid in free}
+    where = defaultdict(set)
+    for lid in lessons:
+        where[current[lid].teacher].add(inst.lesson(lid).school)
+    schools_free = {inst.lesson(lid).school for lid in free}
+    options = {}
+    for lid in free:
+        lesson = inst.lesson(lid)
+        for t in inst.teachers:
+            if t.id in busy or t.id in options or not t.qualified(lesson):
+                continue
+            if day not in t.availability:
+                continue
+            there = where.get(t.id)
+            near = (
+                min(inst.travel_minutes(a, b) for a in there for b in schools_free)
+                if there
+                else IDLE_DAY_SCORE
+            )
+            options[t.id] = (near, rng.random())
+    extra = sorted(options, key=options.get)[:LNS_EXTRA_TEACHERS]
+    return kind, day, free, extra
+
+
+def _sub_instance(inst, current, day, free, extra):
+    """The instance of one neighbourhood: ``free`` lessons on ``day``, the rest locked."""
+    free = set(free)
+    teachers = {current[lid].teacher for lid in free} | set(extra)
+    schools = {inst.lesson(lid).school for lid in free}
+    include = set(free)
+    other_days = defaultdict(int)
+    for lid, a in current.items():
+        lesson = inst.lesson(lid)
+        if a.day == day:
+            if a.teacher in teachers or lesson.school in schools:
+                include.add(lid)
+        elif a.teacher in teachers:
+            other_days[a.teacher] += lesson.duration
+    lessons = [x for x in inst.lessons if x.id in include]
+    school_ids = {x.school for x in lessons}
+    sub_schools = tuple(
+        dataclasses.replace(s, music_days=(day,), windows={day: s.windows[day]})
+        for s in inst.schools
+        if s.id in school_ids
+    )
+    # Teachers whose whole day is in the neighbourhood may take its lessons; the others only
+    # keep their locked lessons here (no instruments, no conductor).
+    sub_teachers = []
+    keep = {current[lid].teacher for lid in include}
+    for t in inst.teachers:
+        if t.id in teachers:
+            sub_teachers.append(
+                dataclasses.replace(t, max_minutes_week=t.max_minutes_week - other_days[t.id])
+            )
+        elif t.id in keep:
+            sub_teachers.append(dataclasses.replace(t, instruments=(), conductor=False))
+    class_ids = {c for x in lessons for c in x.classes}
+    sub = Instance(
+        days=(day,),
+        schools=sub_schools,
+        rooms=tuple(r for r in inst.rooms if r.school in school_ids),
+        teachers=tuple(sub_teachers),
+        lessons=tuple(lessons),
+        travel=inst.travel,
+        locked=tuple(current[x.id] for x in lessons if x.id not in free),
+        published=tuple(p for p in inst.published if p.lesson in free),
+        classes={c: p for c, p in inst.classes.items() if c in class_ids},
+        name=inst.name,
+    )
+    return sub, Solution(tuple(current[x.id] for x in lessons))

@@ -21,7 +21,13 @@ from leerorkest.timetable.instance import (
     Solution,
     Teacher,
 )
-from leerorkest.timetable.solver import explain, solve
+from leerorkest.timetable.solver import (
+    explain,
+    model_objective,
+    school_bound,
+    simple_bounds,
+    solve,
+)
 from leerorkest.timetable.validator import check
 
 DAY = {"mon": ((480, 960),), "tue": ((480, 840),)}
@@ -234,6 +240,87 @@ def test_solver_keeps_locks_and_published():
     assert by["L4"] == inst.locked[0]
     assert by["L2"] == inst.published[0]
     assert check(inst, res.solution).hard_total == 0
+
+
+def test_on_solution_receives_valid_timetables():
+    inst = generate("S", 1)
+    got, progress = [], []
+    res = solve(
+        inst,
+        time_limit=4,
+        threads=2,
+        seed=1,
+        on_progress=lambda *row: progress.append(row),
+        on_solution=got.append,
+        solution_interval=1.0,
+    )
+    assert res.status == "FEASIBLE" and got
+    assert len(got) <= len(progress) and len(got) <= 4 / 1.0 + 2  # throttled
+    for sol in got:
+        rep = check(inst, sol)
+        assert rep.hard_total == 0, rep.to_dict()
+        assert sol.stats["solver"] == "cp-sat" and "objective" in sol.stats
+    # The last one handed over is the final timetable.
+    assert got[-1].assignments == res.solution.assignments
+    assert progress[-1][1] == res.objective
+    assert [row[1] for row in progress] == sorted((row[1] for row in progress), reverse=True)
+
+
+def test_restricted_candidates_on_tier_m_stay_valid():
+    inst = generate("M", 1)
+    res = solve(inst, time_limit=8, threads=2, seed=1, lns=False, max_candidates=3)
+    assert res.solution is not None, res.status
+    rep = check(inst, res.solution)
+    assert rep.hard_total == 0, rep.to_dict()
+    assert res.model["max_candidates"] == 3 and res.model["hint"] == "complete"
+    # At most the preferred and hinted teacher-days plus three others per lesson.
+    assert res.model["teacher_candidates"] <= 5 * len(inst.lessons)
+    # Only the per-school bounds count: a restricted model proves nothing about the rest.
+    assert res.bound is not None and res.bound <= res.objective
+
+
+def test_neighbourhood_search_improves_the_greedy_start():
+    inst = generate("M", 2)
+    greedy = solve_greedy(inst)
+    res = solve(inst, time_limit=6, threads=2, seed=1)
+    assert res.model["lns"]["neighbourhoods"] > 0
+    rep = check(inst, res.solution)
+    assert rep.hard_total == 0, rep.to_dict()
+    start = model_objective(inst, {a.lesson: a for a in greedy.assignments}, 5)
+    assert res.progress[0][1] == start  # the greedy timetable is the first one
+    assert res.objective == model_objective(
+        inst, {a.lesson: a for a in res.solution.assignments}, 5
+    )
+    assert res.objective < start
+    assert res.bound <= res.objective
+
+
+def test_neighbourhood_search_without_a_start_uses_the_full_model():
+    inst = generate("S", 3)
+    res = solve(inst, time_limit=6, threads=2, seed=1, greedy_hint=False, lns=True)
+    assert res.solution is not None, res.status
+    assert res.model["hint"] == "none"
+    assert check(inst, res.solution).hard_total == 0
+
+
+def test_objective_and_bounds_agree_on_a_small_instance():
+    inst = tiny()
+    res = solve(inst, time_limit=5, threads=2)
+    assert res.status == "OPTIMAL"
+    rows = {a.lesson: a for a in res.solution.assignments}
+    assert res.objective == model_objective(inst, rows, 5)
+    parts = simple_bounds(inst)
+    exact = {sid: school_bound(inst, sid, 2.0) for sid in parts}
+    assert all(exact[sid] >= parts[sid] for sid in parts)
+    assert sum(exact.values()) <= res.objective
+
+
+@pytest.mark.parametrize(("tier", "seed"), [("L", 1), ("XL", 1), ("XL", 3)])
+def test_greedy_places_every_lesson_of_large_tiers(tier, seed):
+    inst = generate(tier, seed)
+    greedy = solve_greedy(inst)
+    assert len(greedy.assignments) == len(inst.lessons)
+    assert check(inst, greedy).hard_total == 0
 
 
 # ---- command line ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from leerorkest.timetable.fet import SLOT, export_fet, fet_available, run_fet
 from leerorkest.timetable.generate import TIERS, generate
 from leerorkest.timetable.greedy import solve_greedy
 from leerorkest.timetable.instance import InstanceError, load_instance, load_solution
@@ -26,19 +27,68 @@ class Command(BaseCommand):
         p.add_argument("--seed", type=int, default=1)
         p.add_argument("--greedy", action="store_true", help="use the greedy baseline")
         p.add_argument("--no-hint", action="store_true", help="do not start from greedy")
+        p.add_argument(
+            "--no-lns", action="store_true", help="only the full CP-SAT model, no neighbourhoods"
+        )
         p.add_argument("--out", required=True)
         p = sub.add_parser("check", help="validate SOLUTION.json against INSTANCE.json")
         p.add_argument("instance")
         p.add_argument("solution")
         p.add_argument("--json", action="store_true", help="print the report as JSON")
+        p = sub.add_parser("fet-export", help="write INSTANCE.json as a FET input file")
+        p.add_argument("instance")
+        p.add_argument("--solution", help="take the teachers (and days) from this solution")
+        p.add_argument("--slot", type=int, default=SLOT, help="minutes per FET hour")
+        p.add_argument("--fix-days", action="store_true", help="also fix the days")
+        p.add_argument("--out", required=True)
+        p = sub.add_parser("fet-solve", help="solve INSTANCE.json with fet-cl (teachers fixed)")
+        p.add_argument("instance")
+        p.add_argument("--solution", help="take the teachers from this solution")
+        p.add_argument("--slot", type=int, default=SLOT, help="minutes per FET hour")
+        p.add_argument("--time-limit", type=int, default=60)
+        p.add_argument("--seed", type=int, default=1)
+        p.add_argument("--out", required=True)
+        p = sub.add_parser("export", help="write the instance of a programme's current data")
+        p.add_argument("--programme", required=True, help="the programme's slug")
+        p.add_argument("--year", type=int, help="start year of the school year (default: now)")
+        p.add_argument("--out", required=True)
         p = sub.add_parser("generate", help="write a seeded benchmark instance")
         p.add_argument("--tier", choices=list(TIERS), default="S")
         p.add_argument("--seed", type=int, default=1)
         p.add_argument("--out", required=True)
 
+    def do_export(self, *, programme, year, out, **_):
+        from leerorkest.accounts.models import Organisation
+        from leerorkest.accounts.roles import OrgKind
+        from leerorkest.schools.models import SchoolYear
+        from leerorkest.timetable import actions
+        from leerorkest.timetable.export import assignments_of, build_instance
+
+        found = Organisation.objects.filter(
+            slug=programme, kind__in=[OrgKind.PROGRAMME, OrgKind.PARTNER]
+        ).first()
+        if found is None:
+            raise CommandError(f"no programme with the slug {programme!r}")
+        school_year = (
+            SchoolYear.objects.filter(starts_on__year=year).first()
+            if year
+            else SchoolYear.objects.current()
+        )
+        if school_year is None:
+            raise CommandError(f"no school year starting in {year}" if year else "no school year")
+        current = actions.published_timetable(found, school_year)
+        inst = build_instance(
+            found, school_year, published=assignments_of(current) if current else []
+        )
+        Path(out).write_text(inst.dumps(), encoding="utf-8")
+        self.stdout.write(
+            f"{out}: {len(inst.schools)} schools, {len(inst.teachers)} teachers, "
+            f"{len(inst.lessons)} lessons, {len(inst.published)} published"
+        )
+
     def handle(self, *args, action, **opts):
         try:
-            getattr(self, f"do_{action}")(**opts)
+            getattr(self, f"do_{action.replace('-', '_')}")(**opts)
         except InstanceError as exc:
             raise CommandError(str(exc)) from None
 
@@ -56,7 +106,7 @@ class Command(BaseCommand):
             f"{len(inst.lessons)} lessons"
         )
 
-    def do_solve(self, instance, time_limit, threads, seed, greedy, no_hint, out, **_):
+    def do_solve(self, instance, time_limit, threads, seed, greedy, no_hint, no_lns, out, **_):
         inst = load_instance(instance)
         if greedy:
             sol = solve_greedy(inst)
@@ -68,7 +118,16 @@ class Command(BaseCommand):
         def progress(seconds, objective, bound):
             self.stdout.write(f"{seconds:8.2f}s  objective {objective:.0f}  bound {bound:.0f}")
 
-        res = solve(inst, time_limit, threads, seed, on_progress=progress, hint=hint)
+        res = solve(
+            inst,
+            time_limit,
+            threads,
+            seed,
+            on_progress=progress,
+            hint=hint,
+            greedy_hint=not no_hint,
+            lns=False if no_lns else "auto",
+        )
         if res.solution is None:
             self.stderr.write(f"status {res.status}: no timetable found")
             for line in res.explanation:
@@ -78,6 +137,35 @@ class Command(BaseCommand):
         self.stdout.write(
             f"status {res.status}, objective {res.objective:.0f}, bound {res.bound:.0f}, "
             f"first feasible {res.first_feasible_seconds:.2f}s, total {res.wall_seconds:.1f}s"
+        )
+
+    def _teachers_from(self, inst, solution):
+        """The solution to fix teachers from: the given file, else the greedy result."""
+        return load_solution(solution) if solution else solve_greedy(inst)
+
+    def do_fet_export(self, instance, solution, slot, fix_days, out, **_):
+        inst = load_instance(instance)
+        export = export_fet(inst, self._teachers_from(inst, solution), slot, fix_days=fix_days)
+        try:
+            Path(out).write_text(export.xml, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{out}: cannot write ({exc.strerror})") from None
+        self.stdout.write(f"{out}: {len(export.lessons)} activities, {slot}-minute grid")
+        for note in export.notes:
+            self.stdout.write(f"  - {note}")
+
+    def do_fet_solve(self, instance, solution, slot, time_limit, seed, out, **_):
+        if not fet_available():
+            raise CommandError("fet-cl is not installed (Debian package fet)")
+        inst = load_instance(instance)
+        res = run_fet(inst, time_limit, self._teachers_from(inst, solution), seed, slot=slot)
+        if res.solution is None:
+            raise CommandError(f"FET gave no timetable ({res.status}): {res.message[-300:]}")
+        self._write(out, res.solution.to_json())
+        rep = check(inst, res.solution)
+        self.stdout.write(
+            f"FET {res.status}: {res.placed}/{len(inst.lessons)} lessons in {res.seconds:.1f}s, "
+            f"hard violations {rep.hard_total}, soft score {rep.soft_total}"
         )
 
     def do_check(self, instance, solution, json=False, **_):

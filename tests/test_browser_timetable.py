@@ -98,7 +98,6 @@ def test_absence_is_reported_and_a_substitute_confirmed(page, demo_site):  # noq
     page.context.clear_cookies()
     log_in(page, demo_site, "coordinator@leerorkest.example")
     open_menu_item(page, "Cover")
-    main = page.locator("main")
     expect(page.get_by_role("button", name=re.compile(r"^Confirm ")).first).to_be_visible()
     assert page.evaluate(A11Y_PROBE) == []
     page.get_by_role("button", name=re.compile(r"^Confirm ")).first.click()

@@ -153,6 +153,21 @@ def _ensembles(pupil: Pupil) -> list[dict]:
     ]
 
 
+def _attendance(pupil: Pupil) -> list[dict]:
+    from leerorkest.timetable.models import AttendanceMark
+
+    rows = AttendanceMark.objects.filter(pupil=pupil).select_related("lesson_date__planned")
+    return [
+        {
+            "date": _value(m.lesson_date.date),
+            "lesson": m.lesson_date.planned.title,
+            "attendance": m.status,
+            "marked_at": _value(m.marked_at),
+        }
+        for m in rows.order_by("lesson_date__date", "lesson_date__starts_at", "id")
+    ]
+
+
 def _consents(pupil: Pupil) -> list[dict]:
     erased = pupil.pseudonymised_at is not None
     return [
@@ -203,6 +218,7 @@ register_section(
         "instrument_loans", _("Instruments taken home"), ("depot.PupilLoan",), _instrument_loans
     )
 )
+register_section(Section("attendance", _("Attendance"), ("timetable.AttendanceMark",), _attendance))
 register_section(Section("consents", _("Consent"), ("schools.Consent",), _consents))
 register_section(Section("audit_events", _("Who looked at or changed the record"), (), _audit))
 
@@ -238,16 +254,23 @@ COLUMN_LABELS = {
     "by": _("By"),
     "action": _("Action"),
     "details": _("Details"),
+    "date": _("Date"),
+    "lesson": _("Lesson"),
+    "attendance": _("Attendance"),
+    "marked_at": _("Marked"),
 }
 
 
-DATE_KEYS = {"date_of_birth", "left_on", "decided_on"}
-TIME_KEYS = {"created_at", "pseudonymised_at", "recorded_at", "since", "at"}
+DATE_KEYS = {"date_of_birth", "left_on", "decided_on", "date"}
+TIME_KEYS = {"created_at", "pseudonymised_at", "recorded_at", "since", "at", "marked_at"}
 
 
 def _labels() -> dict[str, dict]:
     """Readable names for the codes in the export (the JSON keeps the codes)."""
+    from leerorkest.timetable.models import AttendanceMark
+
     return {
+        "attendance": dict(AttendanceMark.Status.choices),
         "purpose": dict(ConsentPurpose.choices),
         "source": dict(Consent.Source.choices),
         "kind": dict(EnsembleKind.choices),

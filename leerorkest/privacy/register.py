@@ -307,6 +307,7 @@ NOT_PERSONAL: dict[str, str] = {
     "programme.Ensemble": "name of an orchestra (its members are declared)",
     "programme.Partner": "name of a partner organisation (its contacts are declared)",
     "django_tasks_database.DBTaskResult": "queue and backend names; task arguments are ids only",
+    "timetable.Timetable": "name of a timetable version; its lessons name groups, not pupils",
 }
 
 

@@ -50,6 +50,9 @@ class TeacherForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instruments"].queryset = InstrumentType.objects.order_by("sort_order", "code")
+        # Planning limits have sensible defaults; leaving them empty keeps those.
+        self.fields["max_hours_day"].required = False
+        self.fields["min_paid_minutes_visit"].required = False
         # The districts of the programme's city and of its schools, and any already chosen.
         districts = District.objects.filter(
             Q(city__iexact=organisation.city)
@@ -71,6 +74,8 @@ class TeacherForm(forms.ModelForm):
 
     def clean_max_hours_day(self):
         hours = self.cleaned_data["max_hours_day"]
+        if hours is None:
+            return Teacher._meta.get_field("max_hours_day").default
         if hours is not None and not Decimal(0) < hours <= Decimal(12):
             raise forms.ValidationError(_("Give a number of hours between 0 and 12."))
         return hours
@@ -83,6 +88,8 @@ class TeacherForm(forms.ModelForm):
 
     def clean_min_paid_minutes_visit(self):
         minutes = self.cleaned_data["min_paid_minutes_visit"]
+        if minutes is None:
+            return Teacher._meta.get_field("min_paid_minutes_visit").default
         if minutes is not None and minutes > 480:
             raise forms.ValidationError(_("Give at most 480 minutes."))
         return minutes

@@ -36,6 +36,18 @@ class ParticipationForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_lessons"].required = False
+
+    def clean_agreed_lessons(self):
+        lessons = self.cleaned_data["agreed_lessons"]
+        if lessons is None:
+            return SchoolParticipation._meta.get_field("agreed_lessons").default
+        if lessons > 45:
+            raise forms.ValidationError(_("A school year has at most 45 weeks of lessons."))
+        return lessons
+
     def clean(self):
         data = super().clean()
         start, end = data.get("day_starts_at"), data.get("day_ends_at")

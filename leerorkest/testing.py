@@ -90,6 +90,12 @@ def instrument(code: str):
 
     found = InstrumentType.objects.filter(code=code).first()
     if found is None:
+        from leerorkest.depot import sizes
+        from leerorkest.depot.models import KitItem, Size
+
+        # The migrations' data went with the flush: the instruments, their sizes and kits.
         catalogue.install(InstrumentType)
+        sizes.install(Size, InstrumentType)
+        sizes.install_kits(KitItem, InstrumentType)
         found = InstrumentType.objects.get(code=code)
     return found

@@ -227,19 +227,14 @@ def move_lesson(lesson: PlannedLesson, *, by, weekday: int, starts_at, teacher=N
         day=weekday,
         start=str(starts_at),
     )
-    return [
+    new = [
         message
         for kind, messages in report.examples.items()
         for message in messages
-        if report.hard.get(kind, 0) > before.get(kind, 0) and lesson.key in message
-    ] or (
-        [
-            message
-            for kind, messages in report.examples.items()
-            for message in messages
-            if report.hard.get(kind, 0) > before.get(kind, 0)
-        ]
-    )
+        if report.hard.get(kind, 0) > before.get(kind, 0)
+    ]
+    # The problems naming the moved lesson first; otherwise whatever the move broke.
+    return [message for message in new if lesson.key in message] or new
 
 
 @transaction.atomic

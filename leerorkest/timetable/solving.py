@@ -118,9 +118,6 @@ def run_solve(pk: int, *, threads: int | None = None) -> Timetable:
         with transaction.atomic():
             apply_solution(timetable, solution)
 
-    kwargs = {}
-    if "on_solution" in solver.solve.__code__.co_varnames:
-        kwargs["on_solution"] = on_solution
     try:
         result = solver.solve(
             inst,
@@ -128,7 +125,7 @@ def run_solve(pk: int, *, threads: int | None = None) -> Timetable:
             threads=threads or settings.TIMETABLE_THREADS,
             on_progress=on_progress,
             hint=hint,
-            **kwargs,
+            on_solution=on_solution,
         )
     except Exception as exc:  # the page must not spin forever
         Timetable.objects.filter(pk=pk).update(

@@ -39,7 +39,7 @@ def published_week(
     music_day: int | None = None,
     since: date | None = None,
 ) -> Week:
-    """A school of `programme` with its music day (default today's weekday, Monday at weekends),
+    """A school of `programme` with its music day (default today's weekday, Friday at weekends),
     a teacher (linked to `teacher_user`) with two violin groups of three pupils at 09:00 and
     10:00, a cello colleague, and a school orchestra the teacher conducts at 11:00; published
     by `owner` and turned into dated lessons from `since` (default: the school year's start)."""

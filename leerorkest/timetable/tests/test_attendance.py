@@ -500,7 +500,10 @@ def test_reading_a_register_is_audited(client, personas, week):
 
 
 @pytest.mark.browser
-def test_a_teacher_takes_the_register_on_a_phone(transactional_db, personas):
+# A live server needs committed data; serialized_rollback keeps the migrations' reference rows
+# (content types, catalogue) with their ids for the tests after this one in the same worker.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_teacher_takes_the_register_on_a_phone(personas):
     """Real Chromium at 360 px: nothing scrolls sideways, each tap saves without a reload
     (htmx under the strict CSP), "Everyone else present" fills in the rest."""
     from django.test import Client

@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -82,7 +83,8 @@ def report_absence(
 ) -> TeacherAbsence:
     """Record that `teacher` cannot teach from `starts_on` to `ends_on` (the teacher themselves or
     a coordinator of their programme). Their planned lessons in that period are marked as
-    needing cover and the programme's coordinators are e-mailed."""
+    needing cover and the programme's coordinators are e-mailed. Lessons the teacher was to give
+    as a substitute need cover again (`dates.release_cover`)."""
     if not _may_act_for(teacher, by):
         raise DomainError(_("You can only report your own absence."), code="not_allowed")
     _check_range(starts_on, ends_on)
@@ -111,14 +113,16 @@ def report_absence(
         reported_by=by,
     )
     linked = dates.link_absence(absence)
+    released = dates.release_cover(absence)
     audit(
         actor=by,
         action="timetable.absence.report",
         obj=absence,
         organisation=teacher.organisation_id,
         lessons=linked,
+        cover_released=len(released),
     )
-    transaction.on_commit(lambda: _tell_coordinators_of_absence(absence.pk))
+    transaction.on_commit(lambda: _tell_coordinators_of_absence(absence.pk, released))
     return absence
 
 
@@ -329,9 +333,13 @@ def _period(absence: TeacherAbsence) -> dict:
     }
 
 
-def _tell_coordinators_of_absence(absence_id: int) -> None:
+def _tell_coordinators_of_absence(absence_id: int, released: list[int]) -> None:
     absence = TeacherAbsence.objects.select_related("teacher__organisation").get(pk=absence_id)
-    lessons = list(with_relations(absence.dates.all()).order_by("date", "starts_at"))
+    lessons = list(
+        with_relations(LessonDate.objects.filter(Q(absence=absence) | Q(pk__in=released))).order_by(
+            "date", "starts_at"
+        )
+    )
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Absence: %(name)s, %(first)s to %(last)s") % _period(absence)
         lines = [

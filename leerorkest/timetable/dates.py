@@ -118,10 +118,36 @@ def apply_school_cancellation(cancellation: SchoolCancellation) -> int:
 
 
 def link_absence(absence: TeacherAbsence) -> int:
-    """Mark the absent teacher's planned dates in the absence as needing cover."""
+    """Mark the absent teacher's own planned dates in the absence as needing cover (the ones
+    they were to give as a substitute are `release_cover`'s)."""
     return LessonDate.objects.filter(
         teacher=absence.teacher,
         date__range=(absence.starts_on, absence.ends_on),
         status=LessonDate.Status.PLANNED,
         is_cover=False,
     ).update(absence=absence)
+
+
+def release_cover(absence: TeacherAbsence) -> list[int]:
+    """A substitute falls ill: the lessons they were to cover in the absence go back to the
+    teacher they covered for, needing cover again while that teacher's absence stands (and
+    given by that teacher when it was withdrawn meanwhile). Returns the dates' ids."""
+    rows = list(
+        LessonDate.objects.select_for_update()
+        .filter(
+            teacher=absence.teacher,
+            date__range=(absence.starts_on, absence.ends_on),
+            status=LessonDate.Status.PLANNED,
+            is_cover=True,
+        )
+        .select_related("absence", "planned")
+    )
+    for row in rows:
+        original = row.absence
+        row.teacher_id = original.teacher_id if original else row.planned.teacher_id
+        if original is not None and original.withdrawn_at is not None:
+            row.absence = None
+        row.is_cover = False
+        row.cover_confirmed_by = None
+    LessonDate.objects.bulk_update(rows, ["teacher", "absence", "is_cover", "cover_confirmed_by"])
+    return [row.pk for row in rows]

@@ -464,6 +464,67 @@ def test_withdrawing_an_absence_gives_back_only_the_undecided_lessons(
         cover_actions.withdraw_absence(absence=absence, by=personas.member)
 
 
+@pytest.mark.django_db
+def test_a_substitute_who_falls_ill_hands_the_lesson_back_to_the_cover_list(
+    week, field, personas, django_capture_on_commit_callbacks
+):
+    lesson = field["lesson"]
+    cover_actions.confirm_cover(lesson_date=lesson, substitute=field["near"], by=personas.owner)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        substitute_absence = cover_actions.report_absence(
+            teacher=field["near"],
+            starts_on=field["day"],
+            ends_on=field["day"],
+            reason="ill",
+            by=personas.owner,
+        )
+    lesson.refresh_from_db()
+    # Back with the absent teacher, still for the same absence, needing cover once more.
+    assert (lesson.teacher, lesson.is_cover, lesson.absence_id) == (
+        week.teacher,
+        False,
+        field["absence"].pk,
+    )
+    assert lesson.cover_confirmed_by is None
+    assert lesson in cover.needing_cover(personas.organisation)
+    # The substitute's own lesson that day is theirs to be covered for.
+    assert substitute_absence.dates.filter(planned__title="Extra 07:15").exists()
+    [message] = mail.outbox
+    assert "Viool 5-1" in message.body and "Extra 07:15" in message.body
+    # The far teacher can now be asked; the ill one is refused.
+    assert cover_actions.confirm_cover(
+        lesson_date=lesson, substitute=field["far"], by=personas.owner
+    ).is_cover
+    with pytest.raises(DomainError):
+        cover_actions.report_absence(
+            teacher=field["near"],
+            starts_on=field["day"],
+            ends_on=field["day"],
+            reason="ill",
+            by=personas.owner,
+        )
+
+
+@pytest.mark.django_db
+def test_a_lesson_whose_absence_was_withdrawn_goes_back_to_its_teacher_when_the_cover_falls_ill(
+    week, field, personas
+):
+    lesson = field["lesson"]
+    cover_actions.confirm_cover(lesson_date=lesson, substitute=field["near"], by=personas.owner)
+    cover_actions.withdraw_absence(absence=field["absence"], by=personas.owner)
+    cover_actions.report_absence(
+        teacher=field["near"],
+        starts_on=field["day"],
+        ends_on=field["day"],
+        reason="ill",
+        by=personas.owner,
+    )
+    lesson.refresh_from_db()
+    assert (lesson.teacher, lesson.is_cover, lesson.absence_id) == (week.teacher, False, None)
+    assert lesson not in cover.needing_cover(personas.organisation)
+
+
 # --- School cancellations -----------------------------------------------------------------------
 
 

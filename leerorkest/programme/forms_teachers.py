@@ -29,6 +29,7 @@ class TeacherForm(forms.ModelForm):
             "max_hours_day",
             "max_hours_week",
             "min_paid_minutes_visit",
+            "travel_mode",
             "vog_date",
             "is_active",
         ]
@@ -53,6 +54,7 @@ class TeacherForm(forms.ModelForm):
         # Planning limits have sensible defaults; leaving them empty keeps those.
         self.fields["max_hours_day"].required = False
         self.fields["min_paid_minutes_visit"].required = False
+        self.fields["travel_mode"].required = False
         # The districts of the programme's city and of its schools, and any already chosen.
         districts = District.objects.filter(
             Q(city__iexact=organisation.city)
@@ -93,6 +95,9 @@ class TeacherForm(forms.ModelForm):
         if minutes is not None and minutes > 480:
             raise forms.ValidationError(_("Give at most 480 minutes."))
         return minutes
+
+    def clean_travel_mode(self):
+        return self.cleaned_data["travel_mode"] or Teacher._meta.get_field("travel_mode").default
 
     def clean_vog_date(self):
         issued = self.cleaned_data["vog_date"]

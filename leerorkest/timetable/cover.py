@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from leerorkest.programme.models import Ensemble, Teacher
+from leerorkest.programme.models.teachers import TravelMode
 from leerorkest.schools.models import School
 
 from . import instance as model
@@ -90,9 +91,11 @@ def _person(teacher: Teacher) -> tuple[str, int]:
     return ("user", teacher.user_id) if teacher.user_id else ("teacher", teacher.pk)
 
 
-def travel_minutes(origin: School | None, target: School | None, overrides: dict) -> int | None:
-    """Minutes by bicycle between two schools: a known travel time, else the estimate from their
-    locations; None when a school or its location is unknown."""
+def travel_minutes(
+    origin: School | None, target: School | None, overrides: dict, mode: str = "bicycle"
+) -> int | None:
+    """Minutes between two schools: a known travel time, else the estimate from their locations
+    by `mode` (bicycle or transit); None when a school or its location is unknown."""
     if origin is None or target is None:
         return None
     if origin.pk == target.pk:
@@ -105,6 +108,7 @@ def travel_minutes(origin: School | None, target: School | None, overrides: dict
     return model.estimate_travel_minutes(
         model.School(str(origin.pk), "", origin.latitude, origin.longitude, (), {}),
         model.School(str(target.pk), "", target.latitude, target.longitude, (), {}),
+        mode,
     )
 
 
@@ -222,7 +226,7 @@ def _assess(lesson_date: LessonDate, teacher: Teacher, facts: _Facts) -> Candida
     if before:
         previous = max(before, key=lesson_end)
         origin = previous.planned.school
-        minutes = travel_minutes(origin, school, facts.overrides)
+        minutes = travel_minutes(origin, school, facts.overrides, teacher.travel_mode)
         candidate.travel_minutes = minutes
         candidate.travel_from = str(origin) if origin else previous.planned.place
         if minutes == 0:
@@ -232,10 +236,12 @@ def _assess(lesson_date: LessonDate, teacher: Teacher, facts: _Facts) -> Candida
                 _("travel time from %(place)s unknown") % {"place": candidate.travel_from}
             )
         else:
-            candidate.reasons.append(
-                _("%(minutes)s min by bike from %(place)s")
-                % {"minutes": minutes, "place": candidate.travel_from}
+            trip = (
+                _("%(minutes)s min by public transport from %(place)s")
+                if teacher.travel_mode == TravelMode.TRANSIT
+                else _("%(minutes)s min by bike from %(place)s")
             )
+            candidate.reasons.append(trip % {"minutes": minutes, "place": candidate.travel_from})
             late = _minute(lesson_end(previous)) + minutes - _minute(start)
             if late > 0:
                 candidate.late_minutes = late
@@ -244,7 +250,10 @@ def _assess(lesson_date: LessonDate, teacher: Teacher, facts: _Facts) -> Candida
         candidate.reasons.append(_("no lesson before; comes from home"))
     if after:
         following = min(after, key=lambda row: row.starts_at)
-        minutes = travel_minutes(school, following.planned.school, facts.overrides) or 0
+        minutes = (
+            travel_minutes(school, following.planned.school, facts.overrides, teacher.travel_mode)
+            or 0
+        )
         late = _minute(end) + minutes - _minute(following.starts_at)
         if late > 0:
             candidate.late_minutes = max(candidate.late_minutes, late)

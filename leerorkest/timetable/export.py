@@ -235,6 +235,7 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
                 max_minutes_day=int(teacher.max_hours_day * 60),
                 max_minutes_week=int(week_hours * 60),
                 min_paid_minutes_visit=teacher.min_paid_minutes_visit,
+                travel=teacher.travel_mode,
             )
         )
     travel = {

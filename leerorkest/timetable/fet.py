@@ -362,7 +362,8 @@ def export_fet(
     # Travel: per teacher and ordered pair of schools of a common day, the trip in empty slots
     # (activities are tagged with their school).
     for name in used_teachers if travel else ():
-        for a, b, gap in _travel_gaps(inst, by_teacher[name], allowed, slot):
+        mode = inst.teacher(real[name]).travel
+        for a, b, gap in _travel_gaps(inst, by_teacher[name], allowed, slot, mode):
             c = _constraint(tc, "ConstraintTeacherMinGapsBetweenOrderedPairOfActivityTags", False)
             _sub(c, "Teacher", name)
             _sub(c, "First_Activity_Tag", a)
@@ -396,7 +397,9 @@ def _finish(c: ET.Element) -> None:
     _sub(c, "Comments", "")
 
 
-def _travel_gaps(inst: Instance, lessons, allowed, slot: int) -> list[tuple[str, str, int]]:
+def _travel_gaps(
+    inst: Instance, lessons, allowed, slot: int, mode: str
+) -> list[tuple[str, str, int]]:
     """(school, school, empty slots) for a teacher's schools that share a possible day."""
     days = defaultdict(set)
     for x in lessons:
@@ -407,7 +410,7 @@ def _travel_gaps(inst: Instance, lessons, allowed, slot: int) -> list[tuple[str,
         pairs |= {(a, b) for a in schools for b in schools if a != b}
     out = []
     for a, b in sorted(pairs):
-        gap = math.ceil(inst.travel_minutes(a, b) / slot)
+        gap = math.ceil(inst.travel_minutes(a, b, mode) / slot)
         if gap:
             out.append((a, b, gap))
     return out

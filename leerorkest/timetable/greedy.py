@@ -68,9 +68,9 @@ def _pass(inst: Instance, order: list[Lesson], cands: dict, rooms_of: dict) -> l
     def free(busy, s, e):
         return all(e <= b0 or b1 <= s for b0, b1 in busy)
 
-    def travel_ok(items, s, e, school):
+    def travel_ok(items, s, e, school, mode):
         for b0, b1, other in items:
-            gap = inst.travel_minutes(other, school)
+            gap = inst.travel_minutes(other, school, mode)
             if not (b1 + gap <= s or e + gap <= b0):
                 return False
         # Lessons at one school form one visit: never leave a school and come back the same
@@ -119,7 +119,7 @@ def _pass(inst: Instance, order: list[Lesson], cands: dict, rooms_of: dict) -> l
                     e = s + lesson.duration
                     if not free([(x, y) for x, y, _ in busy], s, e):
                         continue
-                    if not travel_ok(busy, s, e, lesson.school):
+                    if not travel_ok(busy, s, e, lesson.school, t.travel):
                         continue
                     if not all(free(key_day[(k, day)], s, e) for k in keys):
                         continue

@@ -15,6 +15,13 @@ VERSION = 1
 LESSON_KINDS = ("lesson", "sectional", "orchestra")
 BICYCLE_KMH = 15.0
 DETOUR_FACTOR = 1.3
+# Public transport in a Dutch city: walking to the stop, waiting and walking on at the other
+# end, then tram, metro or bus at an average speed that includes the stops; a short hop is
+# walked when that is quicker.
+TRANSIT_FIXED_MINUTES = 10
+TRANSIT_KMH = 20.0
+WALKING_KMH = 5.0
+TRAVEL_MODES = ("bicycle", "transit")
 
 
 class InstanceError(ValueError):
@@ -52,6 +59,7 @@ class Teacher:
     max_minutes_day: int
     max_minutes_week: int
     min_paid_minutes_visit: int = 0
+    travel: str = "bicycle"  # one of TRAVEL_MODES
 
     def qualified(self, lesson: Lesson) -> bool:
         if lesson.kind == "orchestra":
@@ -144,12 +152,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * r * math.asin(math.sqrt(a))
 
 
-def estimate_travel_minutes(a: School, b: School, kmh: float = BICYCLE_KMH) -> int:
-    """Bicycle estimate: straight-line distance times a detour factor at ``kmh``."""
+def estimate_travel_minutes(a: School, b: School, mode: str = "bicycle") -> int:
+    """Door-to-door estimate: the straight-line distance times a detour factor, by bicycle at
+    BICYCLE_KMH or by public transport (fixed walking and waiting time plus TRANSIT_KMH, or on
+    foot when that is quicker)."""
     if a.id == b.id:
         return 0
     km = haversine_km(a.lat, a.lon, b.lat, b.lon) * DETOUR_FACTOR
-    return max(1, math.ceil(km / kmh * 60))
+    if mode == "transit":
+        minutes = min(TRANSIT_FIXED_MINUTES + km / TRANSIT_KMH * 60, km / WALKING_KMH * 60)
+    else:
+        minutes = km / BICYCLE_KMH * 60
+    return max(1, math.ceil(minutes))
 
 
 @dataclass(frozen=True)
@@ -191,18 +205,21 @@ class Instance:
     def has(self, kind: str, key: str) -> bool:
         return key in self._by[kind]
 
-    def travel_minutes(self, a: str, b: str) -> int:
+    def travel_minutes(self, a: str, b: str, mode: str = "bicycle") -> int:
+        """Minutes from school `a` to school `b`: a known travel time (either direction, for
+        every mode) or the estimate for `mode`."""
         if a == b:
             return 0
         cache = self._travel_cache
-        if (a, b) not in cache:
+        key = (a, b, mode)
+        if key not in cache:
             if (a, b) in self.travel:
-                cache[(a, b)] = self.travel[(a, b)]
+                cache[key] = self.travel[(a, b)]
             elif (b, a) in self.travel:
-                cache[(a, b)] = self.travel[(b, a)]
+                cache[key] = self.travel[(b, a)]
             else:
-                cache[(a, b)] = estimate_travel_minutes(self.school(a), self.school(b))
-        return cache[(a, b)]
+                cache[key] = estimate_travel_minutes(self.school(a), self.school(b), mode)
+        return cache[key]
 
     def attendees(self, lesson: Lesson) -> frozenset[str]:
         """Keys that may not be in two places at once: pupils and classes."""
@@ -257,6 +274,7 @@ class Instance:
                     "max_minutes_day": t.max_minutes_day,
                     "max_minutes_week": t.max_minutes_week,
                     "min_paid_minutes_visit": t.min_paid_minutes_visit,
+                    "travel": t.travel,
                 }
                 for t in self.teachers
             ],
@@ -334,6 +352,7 @@ class Instance:
                         max_minutes_day=int(t.get("max_minutes_day", 24 * 60)),
                         max_minutes_week=int(t.get("max_minutes_week", 7 * 24 * 60)),
                         min_paid_minutes_visit=int(t.get("min_paid_minutes_visit", 0)),
+                        travel=str(t.get("travel", "bicycle")),
                     )
                 )
             travel = {}
@@ -421,6 +440,11 @@ class Instance:
             if not self.has("school", r.school):
                 raise InstanceError(f"rooms[{i}].school: unknown school {r.school!r}")
         for i, t in enumerate(self.teachers):
+            if t.travel not in TRAVEL_MODES:
+                raise InstanceError(
+                    f"teachers[{i}].travel: expected one of {', '.join(TRAVEL_MODES)},"
+                    f" got {t.travel!r}"
+                )
             for d, ws in t.availability.items():
                 if d not in days:
                     raise InstanceError(f"teachers[{i}].availability: unknown day {d!r}")

@@ -493,6 +493,7 @@ class _Model:
             visits[(tid, d)].append((sid, v, vs, ve))
         n_order = 0
         for (tid, d), vis in visits.items():
+            mode = inst.teacher(tid).travel
             off = self.day_index[d] * self.day_units
             # The teacher's working day: from the first lesson to the last, travel included.
             ds = m.new_int_var(off, off + self.day_units, f"ds_{tid}_{d}")
@@ -512,8 +513,8 @@ class _Model:
                 for s2, v2, a2, e2 in vis[i + 1 :]:
                     n_order += 1
                     before = m.new_bool_var(f"o_{tid}_{d}_{s1}_{s2}")
-                    t12 = -(-inst.travel_minutes(s1, s2) // g)
-                    t21 = -(-inst.travel_minutes(s2, s1) // g)
+                    t12 = -(-inst.travel_minutes(s1, s2, mode) // g)
+                    t21 = -(-inst.travel_minutes(s2, s1, mode) // g)
                     m.add(e1 + t12 <= a2).only_enforce_if([v1, v2, before])
                     m.add(e2 + t21 <= a1).only_enforce_if([v1, v2, ~before])
                     if complete:
@@ -521,7 +522,9 @@ class _Model:
                     if w_travel_extra > 0:
                         both = m.new_bool_var(f"p_{tid}_{d}_{s1}_{s2}")
                         m.add_bool_or([~v1, ~v2, both])
-                        minutes = min(inst.travel_minutes(s1, s2), inst.travel_minutes(s2, s1))
+                        minutes = min(
+                            inst.travel_minutes(s1, s2, mode), inst.travel_minutes(s2, s1, mode)
+                        )
                         cost.append(w_travel_extra * minutes * both)
                         if complete:
                             hv[both] = int(hv[v1] and hv[v2])
@@ -630,12 +633,15 @@ def model_objective(inst: Instance, rows: dict[str, Assignment], unit: int = 1) 
         paid = inst.teacher(tid).min_paid_minutes_visit
         if paid > 0 and w_short:
             total += w_short * max(0, paid - (e - s))
-    for vis in days.values():
+    for (tid, _d), vis in days.items():
         total += w_idle * (max(e for _, _, e in vis) - min(s for _, s, _ in vis))
         if w_extra > 0:
+            mode = inst.teacher(tid).travel
             for i, (s1, _, _) in enumerate(vis):
                 for s2, _, _ in vis[i + 1 :]:
-                    minutes = min(inst.travel_minutes(s1, s2), inst.travel_minutes(s2, s1))
+                    minutes = min(
+                        inst.travel_minutes(s1, s2, mode), inst.travel_minutes(s2, s1, mode)
+                    )
                     total += w_extra * minutes
     return total
 

@@ -164,7 +164,7 @@ def check(inst: Instance, sol: Solution) -> Report:
             visit_minutes += e - s
             if i > 0:
                 _ps, pe, pa, plesson = items[i - 1]
-                need = inst.travel_minutes(plesson.school, lesson.school)
+                need = inst.travel_minutes(plesson.school, lesson.school, teacher.travel)
                 gap = s - pe
                 if plesson.school != lesson.school:
                     travel += need

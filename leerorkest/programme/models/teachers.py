@@ -21,6 +21,11 @@ class TeacherQuerySet(models.QuerySet):
         return self.filter(organisation__in=Organisation.objects.for_user(user))
 
 
+class TravelMode(models.TextChoices):
+    BICYCLE = "bicycle", _("By bicycle")
+    TRANSIT = "transit", _("By public transport")
+
+
 class Teacher(models.Model):
     organisation = models.ForeignKey(
         Organisation,
@@ -65,6 +70,13 @@ class Teacher(models.Model):
     )
     min_paid_minutes_visit = models.PositiveSmallIntegerField(
         _("minimum paid minutes per school visit"), default=60
+    )
+    travel_mode = models.CharField(
+        _("travels between schools"),
+        max_length=10,
+        choices=TravelMode.choices,
+        default=TravelMode.BICYCLE,
+        help_text=_("The planner estimates travel times between schools for this."),
     )
     vog_date = models.DateField(
         _("certificate of good conduct (VOG) issued"), null=True, blank=True

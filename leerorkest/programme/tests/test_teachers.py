@@ -239,6 +239,7 @@ def test_coordinator_creates_and_edits_a_teacher(client, personas):
     assert teacher.contracted_hours == Decimal("12.5")
     assert {i.code for i in teacher.instruments.all()} == {"violin", "viola"}
     assert list(teacher.districts.all()) == [district]
+    assert teacher.travel_mode == "bicycle"  # left empty: the default
     assert [(w.weekday, w.starts_at, w.ends_at) for w in teacher.availability.all()] == [
         (0, time(8, 30), time(12, 0)),
         (0, time(13, 0), time(15, 0)),
@@ -265,6 +266,7 @@ def test_coordinator_creates_and_edits_a_teacher(client, personas):
                 "training-0-hours": "4",
                 "training-1-title": "Academie: ritme",
                 "training-1-attended_on": "2026-10-01",
+                "travel_mode": "transit",
             }
         ),
     )
@@ -272,6 +274,8 @@ def test_coordinator_creates_and_edits_a_teacher(client, personas):
     assert teacher.availability.count() == 1
     assert teacher.training.get(pk=record.pk).hours == Decimal(4)
     assert teacher.training.count() == 2
+    teacher.refresh_from_db()
+    assert teacher.travel_mode == "transit"
 
     # Remove the first training row with its tick box.
     response = client.post(
@@ -297,6 +301,7 @@ def test_coordinator_creates_and_edits_a_teacher(client, personas):
         ({"contracted_hours": "80"}, "contracted_hours", "form"),
         ({"contracted_hours": "-1"}, "contracted_hours", "form"),
         ({"vog_date": "2099-01-01"}, "vog_date", "form"),
+        ({"travel_mode": "car"}, "travel_mode", "form"),
         ({"availability-0-ends_at": "08:00"}, "ends_at", "availability"),
         ({"availability-0-starts_at": ""}, "starts_at", "availability"),
         ({"availability-0-weekday": ""}, "weekday", "availability"),

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.roles import Role
-from leerorkest.programme.models import TeacherAvailability
+from leerorkest.programme.models import Teacher, TeacherAvailability
 from leerorkest.testing import make_member
 from leerorkest.timetable import cover, cover_actions
 from leerorkest.timetable.models import (
@@ -187,6 +187,15 @@ def test_a_known_travel_time_overrides_the_estimate(week, field, personas):
     )
     names = [c.teacher.full_name for c in cover.rank_substitutes(field["lesson"])]
     assert names[:2] == ["Bram Verweg", "Anna Dichtbij"]
+
+
+@pytest.mark.django_db
+def test_a_substitute_on_public_transport_gets_their_own_travel_time(week, field):
+    Teacher.objects.filter(pk=field["near"].pk).update(travel_mode="transit")
+    near = next(c for c in cover.rank_substitutes(field["lesson"]) if c.teacher == field["near"])
+    # Half a kilometre: 3 minutes by bike, 8 on foot (quicker than tram and waiting).
+    assert near.travel_minutes == 8
+    assert "8 min by public transport from OBS Dichtbij" in near.reasons
 
 
 @pytest.mark.django_db

@@ -23,11 +23,22 @@ def test_export_writes_the_programmes_instance(personas, tmp_path):
     assert inst.school(f"s{week.school.pk}").music_days == ("tue",)
     teacher = inst.teacher(f"t{week.teacher.pk}")
     assert teacher.conductor and "violin" in teacher.instruments
+    assert teacher.travel == "bicycle"
     # The published week comes along, and it is itself a valid answer but for availability,
     # which the builder's teachers never gave.
     assert len(inst.published) == 3
     report = validator.check(inst, Solution(inst.published))
     assert set(report.hard) <= {"teacher_unavailable"}
+
+
+@pytest.mark.django_db
+def test_a_teacher_on_public_transport_is_exported_so(personas, tmp_path):
+    week = published_week(personas.organisation, owner=personas.owner)
+    week.teacher.travel_mode = "transit"
+    week.teacher.save(update_fields=["travel_mode"])
+    out = tmp_path / "instance.json"
+    call_command("timetable", "export", "--programme", personas.organisation.slug, "--out", out)
+    assert load_instance(out).teacher(f"t{week.teacher.pk}").travel == "transit"
 
 
 @pytest.mark.django_db

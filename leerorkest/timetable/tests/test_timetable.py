@@ -20,6 +20,7 @@ from leerorkest.timetable.instance import (
     School,
     Solution,
     Teacher,
+    estimate_travel_minutes,
 )
 from leerorkest.timetable.solver import (
     explain,
@@ -102,6 +103,51 @@ def test_travel_estimate_and_override():
     assert tiny(travel={("A", "B"): 20}).travel_minutes("B", "A") == 20
 
 
+def test_public_transport_is_slower_for_a_short_hop_and_can_be_quicker_across_town():
+    near_a = School("N1", "Near one", 52.3700, 4.9000, ("tue",), {"tue": (480, 900)})
+    near_b = School("N2", "Near two", 52.3745, 4.9000, ("tue",), {"tue": (480, 900)})
+    far_a, far_b = tiny().schools
+    # About 0.5 km: 3 minutes on a bicycle; by transit the walk (8 min) beats tram and waiting.
+    assert estimate_travel_minutes(near_a, near_b) == 3
+    assert estimate_travel_minutes(near_a, near_b, "transit") == 8
+    # About 13 km straight, 17 km of road: 70 minutes cycling, 10 + 53 by tram and metro.
+    assert estimate_travel_minutes(far_a, far_b) == 70
+    assert estimate_travel_minutes(far_a, far_b, "transit") == 63
+    # A known travel time holds whatever the mode.
+    assert tiny(travel={("A", "B"): 20}).travel_minutes("A", "B", "transit") == 20
+
+
+def test_the_validator_gives_each_teacher_their_own_travel_time():
+    schools = (
+        School("N1", "Near one", 52.3700, 4.9000, ("tue",), {"tue": (480, 900)}),
+        School("N2", "Near two", 52.3745, 4.9000, ("tue",), {"tue": (480, 900)}),
+    )
+    lessons = (
+        Lesson("L1", "N1", "lesson", "cello", 45, 2, pupils=("p1", "p2")),
+        Lesson("L2", "N2", "lesson", "cello", 45, 2, pupils=("p3", "p4")),
+    )
+    rows = Solution(
+        (Assignment("L1", "t", "R1", "tue", 510), Assignment("L2", "t", "R2", "tue", 560))
+    )
+
+    def by(mode):
+        teacher = Teacher("t", "T", ("cello",), False, DAY, 240, 600, travel=mode)
+        return tiny(
+            schools=schools,
+            rooms=(Room("R1", "N1", 6), Room("R2", "N2", 6)),
+            teachers=(teacher,),
+            lessons=lessons,
+            classes={},
+        )
+
+    assert check(by("bicycle"), rows).hard_total == 0  # 5 minutes' gap, 3 by bike
+    hard = check(by("transit"), rows).to_dict()["hard"]
+    assert {kind: n for kind, n in hard.items() if n} == {"travel_time": 1}  # 8 on foot
+    data = by("transit").to_json()
+    assert data["teachers"][0]["travel"] == "transit"
+    assert Instance.from_json(data).teachers[0].travel == "transit"
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
@@ -113,6 +159,7 @@ def test_travel_estimate_and_override():
         (lambda d: d["lessons"][0].update(preferred_teacher="nobody"), "lessons[0].preferred_teacher: unknown teacher 'nobody'"),  # noqa: E501
         (lambda d: d["lessons"][0].pop("duration"), "lessons[0]: missing field 'duration'"),
         (lambda d: d.update(version=7), "version: unsupported version 7"),
+        (lambda d: d["teachers"][1].update(travel="car"), "teachers[1].travel: expected one of bicycle, transit, got 'car'"),  # noqa: E501
         (lambda d: d.update(locked=[{"lesson": "L1", "teacher": "x", "room": "A1", "day": "tue", "start": 1}]), "locked[0].teacher: unknown teacher 'x'"),  # noqa: E501
     ],
 )  # fmt: skip

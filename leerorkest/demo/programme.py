@@ -24,11 +24,13 @@ from leerorkest.programme.models import (
     Event,
     EventTask,
     InstrumentChoice,
+    InstrumentFamily,
     InstrumentType,
     LessonGroup,
     LessonGroupMember,
     Partner,
     PartnerContact,
+    Sectional,
     SectionTarget,
     Teacher,
     TeacherAvailability,
@@ -506,6 +508,22 @@ def step_ensembles(demo) -> None:
         for p in leavers
     ]
     EnsembleMember.objects.bulk_create(members)
+    _sectionals(demo, by_key)
+
+
+def _sectionals(demo, by_key) -> None:
+    """A weekly strings sectional for the groep 8 orchestra of every fourth school whose menu
+    has two or more string instruments, led by a violin teacher."""
+    schools = amsterdam_schools(demo)
+    for school in schools[::4]:
+        strings = [i for i in demo.menus[school.pk] if i.family == InstrumentFamily.STRINGS]
+        violin = next((i for i in strings if i.code == "violin"), None)
+        if violin is None or len(strings) < 2:
+            continue
+        sectional = Sectional.objects.create(
+            ensemble=by_key[(school.pk, 8)], name="Strijkers", led_by=violin, minutes=30
+        )
+        sectional.instruments.set(strings)
 
 
 def step_partners_and_events(demo) -> None:

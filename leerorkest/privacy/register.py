@@ -305,6 +305,7 @@ NOT_PERSONAL: dict[str, str] = {
     "schools.Room": "name of a room",
     "programme.LessonGroup": "name of a lesson group (its members are declared)",
     "programme.Ensemble": "name of an orchestra (its members are declared)",
+    "programme.Sectional": "name of a part rehearsal of an orchestra (no people)",
     "programme.Partner": "name of a partner organisation (its contacts are declared)",
     "django_tasks_database.DBTaskResult": "queue and backend names; task arguments are ids only",
     "timetable.Timetable": "name of a timetable version; its lessons name groups, not pupils",

@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.audit import audit
-from leerorkest.programme.models import Ensemble, EnsembleKind, EnsembleMember, LessonGroupMember
+from leerorkest.programme.models import (
+    Ensemble,
+    EnsembleKind,
+    EnsembleMember,
+    LessonGroupMember,
+    Sectional,
+)
 from leerorkest.schools.models import Pupil, School, SchoolParticipation, SchoolYear
 
 Status = EnsembleMember.Status
@@ -170,3 +176,33 @@ def form_school_orchestras(*, school: School, school_year: SchoolYear, by) -> li
         count=len(orchestras),
     )
     return orchestras
+
+
+@transaction.atomic
+def save_sectional(*, ensemble: Ensemble, form, by) -> Sectional:
+    """Create or change a sectional of a school orchestra from a valid `SectionalForm`; the
+    next timetable plans it."""
+    if ensemble.kind != EnsembleKind.SCHOOL_ORCHESTRA:
+        raise DomainError(_("Only a school orchestra has sectionals."))
+    creating = form.instance.pk is None
+    sectional = form.save(commit=False)
+    sectional.ensemble = ensemble
+    sectional.save()
+    form.save_m2m()
+    audit(
+        actor=by,
+        action="sectional.create" if creating else "sectional.change",
+        obj=sectional,
+        ensemble=ensemble.pk,
+        instruments=sorted(i.code for i in sectional.instruments.all()),
+        minutes=sectional.minutes,
+    )
+    return sectional
+
+
+@transaction.atomic
+def delete_sectional(*, sectional: Sectional, by) -> None:
+    """Remove a sectional: the next timetable no longer plans it. Timetables made before keep
+    its lessons under its name, and their registers keep who was marked."""
+    audit(actor=by, action="sectional.delete", obj=sectional, ensemble=sectional.ensemble_id)
+    sectional.delete()

@@ -115,6 +115,10 @@ def ensemble_detail(request, pk):
         status: [m for m in members if m.status == status]
         for status in EnsembleMember.Status.values
     }
+    sectionals = list(ensemble.sectionals.select_related("led_by").prefetch_related("instruments"))
+    for sectional in sectionals:
+        codes = {i.pk for i in sectional.instruments.all()}
+        sectional.player_count = sum(1 for m in groups["active"] if m.instrument_id in codes)
     return render(
         request,
         "programme/ensemble_detail.html",
@@ -123,6 +127,7 @@ def ensemble_detail(request, pk):
             "groups": groups,
             "query": query,
             "candidates": candidates,
+            "sectionals": sectionals,
             "statuses": EnsembleMember.Status,
             "previous_year": ensemble.school_year.previous(),
         },

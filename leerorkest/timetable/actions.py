@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.audit import audit
-from leerorkest.programme.models import Ensemble, LessonGroup
+from leerorkest.programme.models import Ensemble, LessonGroup, Sectional
 from leerorkest.schools.models import Room
 
 from . import dates, export, validator
@@ -23,32 +23,39 @@ from .models import PlannedLesson, Timetable
 PROGRESS_EVERY_SECONDS = 2.0
 
 
-def _titles(programme, year) -> dict[str, tuple]:
-    """Key -> (kind, lesson group id, ensemble id, school id, venue, title)."""
+def _titles(programme, year) -> dict[str, dict]:
+    """Instance key -> the fields of its PlannedLesson row besides the placement."""
     titles = {}
     for group in LessonGroup.objects.filter(
         school_year=year, school__organisation__parent=programme
-    ).select_related("school__organisation"):
-        titles[f"g{group.pk}"] = (
-            PlannedLesson.Kind.LESSON,
-            group.pk,
-            None,
-            group.school_id,
-            "",
-            group.name,
-        )
+    ):
+        titles[f"g{group.pk}"] = {
+            "kind": PlannedLesson.Kind.LESSON,
+            "lesson_group_id": group.pk,
+            "school_id": group.school_id,
+            "title": group.name,
+        }
     for ensemble in Ensemble.objects.filter(organisation=programme, school_year=year):
         kind = (
             PlannedLesson.Kind.ORCHESTRA if ensemble.school_id else PlannedLesson.Kind.NEIGHBOURHOOD
         )
-        titles[f"e{ensemble.pk}"] = (
-            kind,
-            None,
-            ensemble.pk,
-            ensemble.school_id,
-            "" if ensemble.school_id else (ensemble.venue or ensemble.name),
-            ensemble.name,
-        )
+        titles[f"e{ensemble.pk}"] = {
+            "kind": kind,
+            "ensemble_id": ensemble.pk,
+            "school_id": ensemble.school_id,
+            "venue": "" if ensemble.school_id else (ensemble.venue or ensemble.name),
+            "title": ensemble.name,
+        }
+    for sectional in Sectional.objects.filter(
+        ensemble__organisation=programme, ensemble__school_year=year
+    ).select_related("ensemble"):
+        titles[f"x{sectional.pk}"] = {
+            "kind": PlannedLesson.Kind.SECTIONAL,
+            "ensemble_id": sectional.ensemble_id,
+            "sectional_id": sectional.pk,
+            "school_id": sectional.ensemble.school_id,
+            "title": f"{sectional.ensemble.name}: {sectional.name}"[:160],
+        }
     return titles
 
 
@@ -98,17 +105,11 @@ def create_rows(timetable: Timetable, inst: Instance) -> None:
     titles = _titles(timetable.organisation, timetable.school_year)
     rows = []
     for lesson in inst.lessons:
-        kind, group_id, ensemble_id, school_id, venue, title = titles[lesson.id]
         rows.append(
             PlannedLesson(
                 timetable=timetable,
                 key=lesson.id,
-                kind=kind,
-                lesson_group_id=group_id,
-                ensemble_id=ensemble_id,
-                school_id=school_id,
-                venue=venue,
-                title=title,
+                **titles[lesson.id],
                 minutes=lesson.duration,
                 locked=any(a.lesson == lesson.id for a in inst.locked),
             )

@@ -26,7 +26,7 @@ from leerorkest.programme.access_programme import managed_programmes, teaching_p
 from leerorkest.programme.models import EnsembleMember, LessonGroupMember
 from leerorkest.schools.models import ClassPlacement, Pupil
 
-from .models import AttendanceMark, LessonDate
+from .models import AttendanceMark, LessonDate, PlannedLesson
 
 Status = AttendanceMark.Status
 
@@ -57,6 +57,7 @@ def get_lesson_date_for_user(user, pk) -> LessonDate:
                 "planned__teacher",
                 "planned__lesson_group",
                 "planned__ensemble",
+                "planned__sectional",
                 "teacher",
                 "register_taken_by",
             )
@@ -120,12 +121,20 @@ def register_pupils(lesson_date: LessonDate) -> list[RegisterPupil]:
             )
         )
         left_group_note = _("No longer in this lesson group")
+    elif planned.kind == PlannedLesson.Kind.SECTIONAL and not planned.sectional_id:
+        members = set()  # the sectional was removed: its register keeps who was marked
+        left_group_note = _("No longer in this orchestra")
     elif planned.ensemble_id:
+        players = (
+            planned.sectional.players()
+            if planned.sectional_id
+            else EnsembleMember.objects.filter(
+                ensemble_id=planned.ensemble_id, status=EnsembleMember.Status.ACTIVE
+            )
+        )
         joined = {
             pupil_id: timezone.localdate(since)
-            for pupil_id, since in EnsembleMember.objects.filter(
-                ensemble_id=planned.ensemble_id, status=EnsembleMember.Status.ACTIVE
-            ).values_list("pupil_id", "since")
+            for pupil_id, since in players.values_list("pupil_id", "since")
         }
         members = set(joined)
         left_group_note = _("No longer in this orchestra")

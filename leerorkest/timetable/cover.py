@@ -180,8 +180,8 @@ def _assess(lesson_date: LessonDate, teacher: Teacher, facts: _Facts) -> Candida
             candidate.refusal = _("%(name)s does not conduct.") % {"name": teacher.full_name}
             return candidate
         candidate.reasons.append(_("conducts"))
-    elif planned.lesson_group_id:
-        instrument = planned.lesson_group.instrument
+    elif planned.instrument is not None:
+        instrument = planned.instrument
         if instrument.pk not in {i.pk for i in teacher.instruments.all()}:
             candidate.refusal = _("%(name)s does not teach %(instrument)s.") % {
                 "name": teacher.full_name,
@@ -294,6 +294,7 @@ def with_relations(lesson_dates):
         "planned__school__organisation",
         "planned__room",
         "planned__lesson_group__instrument",
+        "planned__sectional__led_by",
         "planned__ensemble",
     )
 

@@ -1,15 +1,16 @@
 """The planning instance of a programme's current data (docs/timetable-format.md).
 
 Ids in the instance carry the database key with a letter: schools `s12`, rooms `r40`, teachers
-`t7`, pupils `p1031`, lesson groups `g88`, ensembles `e5`. Neighbourhood orchestras and other
-ensembles with a fixed day and time away from a school become a *venue* (`v5`, with one room
-`v5-room`) and a locked lesson: the planner plans around them.
+`t7`, pupils `p1031`, lesson groups `g88`, ensembles `e5`, sectionals of school orchestras
+`x3`. Neighbourhood orchestras and other ensembles with a fixed day and time away from a school
+become a *venue* (`v5`, with one room `v5-room`) and a locked lesson: the planner plans around
+them.
 """
 
 from collections import defaultdict
 from datetime import time
 
-from leerorkest.programme.models import Ensemble, EnsembleKind, LessonGroup, Teacher
+from leerorkest.programme.models import Ensemble, EnsembleKind, LessonGroup, Sectional, Teacher
 from leerorkest.programme.models.ensembles import EnsembleMember
 from leerorkest.schools.models import Room, SchoolParticipation
 
@@ -38,6 +39,14 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
         sum(p[0] for p in points) / len(points),
         sum(p[1] for p in points) / len(points),
     )
+
+
+def room_feature_of(instrument) -> str | None:
+    if instrument.needs_harp_room:
+        return "harp"
+    if instrument.needs_percussion_room:
+        return "percussion"
+    return None
 
 
 def room_features(room: Room) -> tuple[str, ...]:
@@ -118,13 +127,7 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
         if not pupils:
             continue  # an empty group has no lesson to plan
         instrument = group.instrument
-        feature = (
-            "harp"
-            if instrument.needs_harp_room
-            else "percussion"
-            if instrument.needs_percussion_room
-            else None
-        )
+        feature = room_feature_of(instrument)
         lessons.append(
             model.Lesson(
                 id=f"g{group.pk}",
@@ -140,12 +143,14 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
         )
 
     members: dict[int, list[str]] = defaultdict(list)
-    for ensemble_id, pupil_id in EnsembleMember.objects.filter(
+    plays: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+    for ensemble_id, pupil_id, instrument_id in EnsembleMember.objects.filter(
         ensemble__organisation=programme,
         ensemble__school_year=year,
         status=EnsembleMember.Status.ACTIVE,
-    ).values_list("ensemble_id", "pupil_id"):
+    ).values_list("ensemble_id", "pupil_id", "instrument_id"):
         members[ensemble_id].append(f"p{pupil_id}")
+        plays[ensemble_id].append((instrument_id, f"p{pupil_id}"))
     venues = []
     ensembles = Ensemble.objects.filter(organisation=programme, school_year=year).order_by("pk")
     teacher_ids = {t.pk for t in teachers}
@@ -217,6 +222,35 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
             )
             # The conductor agreed to this rehearsal: it is part of their availability.
             availability[ensemble.conductor_id][day].append((start, end))
+
+    sectionals = (
+        Sectional.objects.filter(
+            ensemble__organisation=programme,
+            ensemble__school_year=year,
+            ensemble__kind=EnsembleKind.SCHOOL_ORCHESTRA,
+            ensemble__school_id__in=school_ids,
+        )
+        .select_related("ensemble", "led_by")
+        .prefetch_related("instruments")
+        .order_by("ensemble_id", "pk")
+    )
+    for sectional in sectionals:
+        wanted = {i.pk for i in sectional.instruments.all()}
+        pupils = tuple(p for i, p in plays.get(sectional.ensemble_id, ()) if i in wanted)
+        if not pupils:
+            continue  # nobody in the orchestra plays these instruments (yet)
+        lessons.append(
+            model.Lesson(
+                id=f"x{sectional.pk}",
+                school=f"s{sectional.ensemble.school_id}",
+                kind="sectional",
+                instrument=sectional.led_by.code,
+                duration=sectional.minutes,
+                group_size=len(pupils),
+                pupils=pupils,
+                room_feature=room_feature_of(sectional.led_by),
+            )
+        )
 
     conductors = {a.teacher for a in fixed}
     instance_teachers = []

@@ -42,8 +42,8 @@ class MoveForm(forms.Form):
         )
         if lesson.kind in (PlannedLesson.Kind.ORCHESTRA, PlannedLesson.Kind.NEIGHBOURHOOD):
             qualified = Q(is_conductor=True)
-        elif lesson.lesson_group_id:
-            qualified = Q(instruments=lesson.lesson_group.instrument_id)
+        elif lesson.instrument is not None:
+            qualified = Q(instruments=lesson.instrument)
         else:
             qualified = Q()
         if lesson.teacher_id:

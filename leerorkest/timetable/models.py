@@ -130,6 +130,14 @@ class PlannedLesson(models.Model):
         blank=True,
         related_name="+",
     )
+    sectional = models.ForeignKey(
+        "programme.Sectional",
+        verbose_name=_("sectional"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     school = models.ForeignKey(
         School,
         verbose_name=_("school"),
@@ -188,6 +196,16 @@ class PlannedLesson(models.Model):
         return (
             datetime.combine(datetime.min, self.starts_at) + timedelta(minutes=self.minutes)
         ).time()
+
+    @property
+    def instrument(self):
+        """The instrument the teacher must play: the group's, or the one that leads a
+        sectional; None for orchestra rehearsals (they need a conductor)."""
+        if self.lesson_group_id:
+            return self.lesson_group.instrument
+        if self.sectional_id:
+            return self.sectional.led_by
+        return None
 
     @property
     def place(self) -> str:

@@ -122,7 +122,11 @@ def explain(inst: Instance) -> list[str]:
 
     for lesson in inst.lessons:
         school = inst.school(lesson.school)
-        what = "orchestra rehearsal" if lesson.kind == "orchestra" else f"{lesson.label} lesson"
+        what = (
+            "orchestra rehearsal"
+            if lesson.kind == "orchestra"
+            else f"{lesson.label} {'sectional' if lesson.kind == 'sectional' else 'lesson'}"
+        )
         if not any(t.qualified(lesson) for t in inst.teachers):
             who = "conductor" if lesson.kind == "orchestra" else f"{lesson.label} teacher"
             msgs.append(f"{school.name} needs a {what} ({lesson.id}); there is no {who} at all.")

@@ -6,6 +6,7 @@ from leerorkest.programme.models.ensembles import (
     EnsembleMember,
     LessonGroup,
     LessonGroupMember,
+    Sectional,
 )
 from leerorkest.programme.models.events import Agreement, Event, EventTask, Partner, PartnerContact
 from leerorkest.programme.models.instruments import (
@@ -33,6 +34,7 @@ __all__ = [
     "Partner",
     "PartnerContact",
     "SectionTarget",
+    "Sectional",
     "Teacher",
     "TeacherAvailability",
     "TrainingRecord",

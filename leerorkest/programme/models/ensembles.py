@@ -169,3 +169,48 @@ class EnsembleMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil_id} in {self.ensemble_id} ({self.status})"
+
+
+class Sectional(models.Model):
+    """A weekly part rehearsal of a school orchestra: its players of some instruments (the
+    strings, the brass) with a teacher of the instrument that leads it, planned beside the
+    lessons and the full rehearsal on the school's music day."""
+
+    MIN_MINUTES, MAX_MINUTES = 15, 90
+
+    ensemble = models.ForeignKey(Ensemble, on_delete=models.CASCADE, related_name="sectionals")
+    name = models.CharField(_("name"), max_length=80)
+    instruments = models.ManyToManyField(
+        "programme.InstrumentType",
+        verbose_name=_("players of"),
+        related_name="+",
+        help_text=_("The orchestra's members who play these instruments take part."),
+    )
+    led_by = models.ForeignKey(
+        "programme.InstrumentType",
+        verbose_name=_("led by a teacher of"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    minutes = models.PositiveSmallIntegerField(_("minutes"), default=30)
+
+    class Meta:
+        verbose_name = _("sectional")
+        verbose_name_plural = _("sectionals")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ensemble", "name"], name="sectional_name_once"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15, minutes__lte=90), name="sectional_minutes_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ensemble} – {self.name}"
+
+    def players(self):
+        """The orchestra's playing members on one of the sectional's instruments."""
+        return self.ensemble.members.filter(
+            status=EnsembleMember.Status.ACTIVE,
+            instrument__in=self.instruments.all(),
+        )

@@ -6,9 +6,9 @@ from django.urls import reverse
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.models import AuditEvent
 from leerorkest.programme import actions_ensembles as actions
-from leerorkest.programme.models import Ensemble, EnsembleKind, EnsembleMember
+from leerorkest.programme.models import Ensemble, EnsembleKind, EnsembleMember, Sectional
 from leerorkest.schools.tests.builders import build_world
-from leerorkest.testing import make_pupil
+from leerorkest.testing import instrument, make_pupil
 
 Status = EnsembleMember.Status
 
@@ -121,3 +121,78 @@ def test_teachers_and_school_contacts_have_no_ensemble_pages(client, personas, w
         client.force_login(user)
         assert client.get(reverse("programme:ensemble_list")).status_code == 403
         assert client.get(reverse("programme:ensemble_detail", args=[wto.pk])).status_code == 403
+
+
+def test_a_coordinator_adds_changes_and_removes_a_sectional(client, personas, world):
+    actions.form_school_orchestras(school=world.school, school_year=world.year, by=personas.owner)
+    orchestra = Ensemble.objects.get(school=world.school, year_group=6)
+    client.force_login(personas.owner)
+    add = reverse("programme:sectional_add", args=[orchestra.pk])
+    assert client.get(add).status_code == 200
+    violin, cello = instrument("violin"), instrument("cello")
+    response = client.post(
+        add,
+        {"name": "  Strijkers ", "instruments": [violin.pk, cello.pk], "led_by": violin.pk,
+         "minutes": "30"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    sectional = Sectional.objects.get(ensemble=orchestra)
+    assert sectional.name == "Strijkers"
+    assert set(sectional.instruments.all()) == {violin, cello}
+    # The violinist of groep 6 plays in the orchestra, so in the strings sectional.
+    assert [m.pupil for m in sectional.players()] == [world.pupils[3]]
+    page = client.get(reverse("programme:ensemble_detail", args=[orchestra.pk]))
+    [listed] = page.context["sectionals"]
+    assert listed.player_count == 1
+    assert AuditEvent.objects.filter(action="sectional.create").exists()
+
+    edit = reverse("programme:sectional_edit", args=[sectional.pk])
+    response = client.post(
+        edit, {"name": "Strijkers", "instruments": [cello.pk], "led_by": cello.pk, "minutes": 45}
+    )
+    assert response.status_code == 302
+    sectional.refresh_from_db()
+    assert (sectional.minutes, sectional.led_by) == (45, cello)
+    assert not sectional.players().exists()
+
+    assert (
+        client.post(reverse("programme:sectional_delete", args=[sectional.pk])).status_code == 302
+    )
+    assert not Sectional.objects.exists()
+    assert AuditEvent.objects.filter(action="sectional.delete").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"minutes": "10"}, "minutes"),
+        ({"minutes": "120"}, "minutes"),
+        ({"minutes": "half an hour"}, "minutes"),
+        ({"instruments": []}, "instruments"),
+        ({"led_by": ""}, "led_by"),
+        ({"name": ""}, "name"),
+        ({"name": "strijkers"}, "name"),  # the name is taken, whatever the case
+    ],
+)
+def test_bad_sectional_input_is_refused_next_to_the_field(
+    client, personas, world, overrides, field
+):
+    actions.form_school_orchestras(school=world.school, school_year=world.year, by=personas.owner)
+    orchestra = Ensemble.objects.get(school=world.school, year_group=6)
+    violin = instrument("violin")
+    Sectional.objects.create(ensemble=orchestra, name="Strijkers", led_by=violin)
+    client.force_login(personas.owner)
+    data = {"name": "Koperblazers", "instruments": [violin.pk], "led_by": violin.pk, "minutes": 30}
+    data.update(overrides)
+    response = client.post(reverse("programme:sectional_add", args=[orchestra.pk]), data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert Sectional.objects.count() == 1
+
+
+def test_only_school_orchestras_have_sectionals(client, personas, world):
+    wto = talent_orchestra(personas, world)
+    client.force_login(personas.owner)
+    assert client.get(reverse("programme:sectional_add", args=[wto.pk])).status_code == 404
+    page = client.get(reverse("programme:ensemble_detail", args=[wto.pk])).content.decode()
+    assert "Add a sectional" not in page and "Groepsrepetitie toevoegen" not in page

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.roles import Role
-from leerorkest.programme.models import Teacher, TeacherAvailability
-from leerorkest.testing import make_member
+from leerorkest.programme.models import Sectional, Teacher, TeacherAvailability
+from leerorkest.testing import instrument, make_member
 from leerorkest.timetable import cover, cover_actions
 from leerorkest.timetable.models import (
     LessonDate,
@@ -187,6 +187,20 @@ def test_a_known_travel_time_overrides_the_estimate(week, field, personas):
     )
     names = [c.teacher.full_name for c in cover.rank_substitutes(field["lesson"])]
     assert names[:2] == ["Bram Verweg", "Anna Dichtbij"]
+
+
+@pytest.mark.django_db
+def test_a_sectional_needs_a_teacher_of_the_instrument_that_leads_it(week, field):
+    sectional = Sectional.objects.create(
+        ensemble=week.orchestra, name="Strijkers", led_by=instrument("cello")
+    )
+    PlannedLesson.objects.filter(pk=week.lessons[2].pk).update(
+        kind="sectional", sectional=sectional
+    )
+    lesson = LessonDate.objects.get(planned=week.lessons[2], date=field["day"])
+    refused = {c.teacher.full_name: c.refusal for c in cover.assess([lesson])[lesson.pk]}
+    assert refused["Anna Dichtbij"] == "Anna Dichtbij does not teach cello."
+    assert refused["Eva Cello"] == ""
 
 
 @pytest.mark.django_db

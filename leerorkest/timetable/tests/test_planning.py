@@ -8,9 +8,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from leerorkest.programme.models import TeacherAvailability
+from leerorkest.programme import actions_ensembles
+from leerorkest.programme.models import EnsembleMember, Sectional, TeacherAvailability
 from leerorkest.schools.models import Room
+from leerorkest.testing import instrument
 from leerorkest.timetable import actions, solving
+from leerorkest.timetable.attendance import register_pupils
+from leerorkest.timetable.instance import Instance
 from leerorkest.timetable.models import CalendarFeed, LessonDate, PlannedLesson, Timetable
 from tests.access_teachers import (
     build_ensemble,
@@ -237,3 +241,56 @@ def test_replanning_after_a_teacher_leaves_changes_only_what_must(personas, prog
     assert hers <= changed
     # Besides her lessons at most one other lesson moves to make room.
     assert len(changed - hers) <= 1
+
+
+@pytest.mark.django_db
+def test_a_sectional_is_planned_apart_from_the_orchestra_with_a_teacher_of_its_instrument(
+    personas, programme_data
+):
+    orchestra = programme_data["orchestra"]
+    violin, cello = instrument("violin"), instrument("cello")
+    members = list(orchestra.members.filter(status=EnsembleMember.Status.ACTIVE))
+    for member in members[:5]:
+        member.instrument = violin
+        member.save(update_fields=["instrument"])
+    members[5].instrument = cello
+    members[5].save(update_fields=["instrument"])
+    sectional = Sectional.objects.create(
+        ensemble=orchestra, name="Strijkers", led_by=cello, minutes=30
+    )
+    sectional.instruments.set([violin, cello])
+
+    timetable = solved(personas)
+    assert timetable.hard_violations == 0
+    row = PlannedLesson.objects.get(timetable=timetable, kind=PlannedLesson.Kind.SECTIONAL)
+    assert (row.sectional, row.ensemble, row.title) == (
+        sectional,
+        orchestra,
+        "Orkest groep 6: Strijkers",
+    )
+    assert row.is_placed and row.minutes == 30
+    assert row.teacher.full_name == "Carl Cello"  # the only one who plays the cello
+    rehearsal = PlannedLesson.objects.get(timetable=timetable, kind=PlannedLesson.Kind.ORCHESTRA)
+    # Six players are in both: never at the same time.
+    assert row.ends_at <= rehearsal.starts_at or rehearsal.ends_at <= row.starts_at
+    sectional_players = {f"p{m.pupil_id}" for m in members[:6]}
+    [lesson] = [x for x in timetable_instance(timetable).lessons if x.kind == "sectional"]
+    assert set(lesson.pupils) == sectional_players
+
+    # Published, its register lists those six players only.
+    actions.publish(timetable, by=personas.owner, notify=False)
+    lesson_date = LessonDate.objects.filter(planned=row).first()
+    assert {p.pupil.pk for p in register_pupils(lesson_date)} == {m.pupil_id for m in members[:6]}
+
+    # Removed, the next version no longer plans it; the published week keeps its lessons.
+    actions_ensembles.delete_sectional(sectional=sectional, by=personas.owner)
+    row.refresh_from_db()
+    assert row.sectional is None and row.title == "Orkest groep 6: Strijkers"
+    draft = actions.create_timetable(
+        programme=personas.organisation, year=current_year(), by=personas.owner
+    )
+    assert not PlannedLesson.objects.filter(timetable=draft, kind="sectional").exists()
+
+
+def timetable_instance(timetable: Timetable) -> Instance:
+    return Instance.from_json(timetable.instance)

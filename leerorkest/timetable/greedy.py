@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 
 from .instance import Assignment, Instance, Lesson, Solution
-from .solver import candidates
+from .explain import candidates
 
 STEP = 5  # minutes between tried start times
 PASSES = 4  # passes at most while lessons are left out

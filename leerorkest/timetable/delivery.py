@@ -290,25 +290,11 @@ class HoursRow:
     school_cancelled_minutes: int = 0
     not_recorded_minutes: int = 0
 
-    @property
-    def planned_hours(self) -> float:
-        return hours(self.planned_minutes)
-
-    @property
-    def delivered_hours(self) -> float:
-        return hours(self.delivered_minutes)
-
-    @property
-    def cover_hours(self) -> float:
-        return hours(self.cover_minutes)
-
-    @property
-    def school_cancelled_hours(self) -> float:
-        return hours(self.school_cancelled_minutes)
-
-    @property
-    def not_recorded_hours(self) -> float:
-        return hours(self.not_recorded_minutes)
+    def __getattr__(self, name: str) -> float:
+        """`planned_hours`, `cover_hours`…: each `*_minutes` field in hours."""
+        if name.endswith("_hours") and f"{name[:-6]}_minutes" in HOURS_FIELDS:
+            return hours(getattr(self, f"{name[:-6]}_minutes"))
+        raise AttributeError(name)
 
     def add(self, other: "HoursRow") -> None:
         for name in HOURS_FIELDS:

@@ -311,6 +311,10 @@ def test_a_teacher_sees_only_their_own_hours(client, personas):
     assert {row.teacher_id for row in page.context["rows"]} == {week.teacher.pk}
     # The lesson the colleague covered is not the absent teacher's.
     assert sum(row.delivered_lessons for row in page.context["rows"]) == 2
+    text = page.content.decode()
+    for row in page.context["rows"]:
+        shown = f"{row.delivered_hours:.2f}"
+        assert shown in text or shown.replace(".", ",") in text
     assert b"Docent Cello" not in page.content
     header, rows = _sheet(client.get(reverse("timetable:my_hours_xlsx")))
     assert {r[0] for r in rows} == {"Docent Viool"}

@@ -89,8 +89,9 @@ def create_timetable(*, programme, year, by, time_limit: int = 60, name: str = "
     )
     create_rows(timetable, inst)
     if current:
-        # Start from the published week: a re-plan that changes nothing is a valid answer.
-        apply_solution(timetable, Solution(tuple(published)))
+        # Start from the published week (without the lessons of teachers who left): a re-plan
+        # that changes nothing is a valid answer.
+        apply_solution(timetable, Solution(inst.published))
     audit(
         actor=by,
         action="timetable.create",

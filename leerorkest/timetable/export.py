@@ -114,6 +114,13 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
                 days[DAYS[slot.weekday]].append((minute(slot.starts_at), minute(slot.ends_at)))
         availability[teacher.pk] = days
 
+    # Only the active teachers are in the instance: a lesson's former teacher who left is no
+    # longer its preferred one, and published or locked places with them are let go.
+    teacher_ids = {t.pk for t in teachers}
+
+    def preferred(teacher_id):
+        return f"t{teacher_id}" if teacher_id in teacher_ids else None
+
     lessons: list[model.Lesson] = []
     fixed: list[model.Assignment] = []
     groups = (
@@ -138,7 +145,7 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
                 group_size=len(pupils),
                 pupils=pupils,
                 room_feature=feature,
-                preferred_teacher=f"t{group.teacher_id}" if group.teacher_id else None,
+                preferred_teacher=preferred(group.teacher_id),
             )
         )
 
@@ -153,7 +160,6 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
         plays[ensemble_id].append((instrument_id, f"p{pupil_id}"))
     venues = []
     ensembles = Ensemble.objects.filter(organisation=programme, school_year=year).order_by("pk")
-    teacher_ids = {t.pk for t in teachers}
     for ensemble in ensembles:
         pupils = tuple(members.get(ensemble.pk, ()))
         if ensemble.kind == EnsembleKind.SCHOOL_ORCHESTRA and ensemble.school_id in school_ids:
@@ -168,9 +174,7 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
                     duration=ORCHESTRA_MINUTES,
                     group_size=len(pupils),
                     pupils=pupils,
-                    preferred_teacher=(
-                        f"t{ensemble.conductor_id}" if ensemble.conductor_id else None
-                    ),
+                    preferred_teacher=preferred(ensemble.conductor_id),
                 )
             )
         elif (
@@ -281,9 +285,10 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
         )
     }
     lesson_ids = {lesson.id for lesson in lessons}
+    present = {f"t{pk}" for pk in teacher_ids}
     locked_by_lesson = {a.lesson: a for a in fixed}
     for assignment in locked:
-        if assignment.lesson in lesson_ids:
+        if assignment.lesson in lesson_ids and assignment.teacher in present:
             locked_by_lesson.setdefault(assignment.lesson, assignment)
     inst = model.Instance(
         name=f"{programme.name} {year}",
@@ -294,7 +299,7 @@ def build_instance(programme, year, *, locked=(), published=()) -> model.Instanc
         lessons=tuple(lessons),
         travel=travel,
         locked=tuple(locked_by_lesson.values()),
-        published=tuple(a for a in published if a.lesson in lesson_ids),
+        published=tuple(a for a in published if a.lesson in lesson_ids and a.teacher in present),
     )
     return inst
 

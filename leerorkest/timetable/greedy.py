@@ -15,8 +15,8 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from .instance import Assignment, Instance, Lesson, Solution
 from .explain import candidates
+from .instance import Assignment, Instance, Lesson, Solution
 
 STEP = 5  # minutes between tried start times
 PASSES = 4  # passes at most while lessons are left out

@@ -23,6 +23,7 @@ Solving in stages (``solve``):
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -108,6 +109,8 @@ def solve(
         from .greedy import solve_greedy
 
         hint = solve_greedy(inst)
+    elif hint is not None and greedy_hint and len(hint.assignments) < len(inst.lessons):
+        hint = complete_hint(inst, hint)
     unit = unit_of(inst, grid)
     run = Run(t0, on_progress, on_solution, solution_interval)
     params = {"cp_model_probing_level": 0} if large else {}
@@ -161,3 +164,21 @@ def solve(
             "is too tight. Try freeing teachers, adding rooms or unlocking lessons."
         ]
     return result
+
+
+def complete_hint(inst: Instance, hint: Solution) -> Solution:
+    """Place the lessons a hint lacks (say, those of a teacher who left) greedily around the
+    ones it has; the hint itself when that places nothing more."""
+    from .greedy import solve_greedy
+
+    locked = {a.lesson for a in inst.locked}
+    keep = tuple(
+        a
+        for a in hint.assignments
+        if a.lesson not in locked
+        and inst.has("lesson", a.lesson)
+        and inst.has("teacher", a.teacher)
+        and inst.has("room", a.room)
+    )
+    filled = solve_greedy(dataclasses.replace(inst, locked=(*inst.locked, *keep)), passes=1)
+    return filled if len(filled.assignments) > len(hint.assignments) else hint

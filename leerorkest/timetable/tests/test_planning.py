@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leerorkest.programme import actions_ensembles
-from leerorkest.programme.models import EnsembleMember, Sectional, TeacherAvailability
+from leerorkest.programme.models import EnsembleMember, Sectional, Teacher, TeacherAvailability
 from leerorkest.schools.models import Room
 from leerorkest.testing import instrument
 from leerorkest.timetable import actions, solving
@@ -294,3 +294,34 @@ def test_a_sectional_is_planned_apart_from_the_orchestra_with_a_teacher_of_its_i
 
 def timetable_instance(timetable: Timetable) -> Instance:
     return Instance.from_json(timetable.instance)
+
+
+@pytest.mark.django_db
+def test_a_teacher_who_left_is_planned_out_of_a_new_version(personas, programme_data):
+    timetable = solved(personas)
+    actions.publish(timetable, by=personas.owner, notify=False)
+    violin = programme_data["violin"]
+    hers = set(
+        PlannedLesson.objects.filter(timetable=timetable, teacher=violin).values_list(
+            "key", flat=True
+        )
+    )
+    assert hers
+    Teacher.objects.filter(pk=violin.pk).update(is_active=False)
+    draft = actions.create_timetable(
+        programme=personas.organisation, year=current_year(), by=personas.owner, time_limit=10
+    )
+    inst = timetable_instance(draft)
+    gone = f"t{violin.pk}"
+    assert not inst.has("teacher", gone)
+    assert all(x.preferred_teacher != gone for x in inst.lessons)
+    assert all(a.teacher != gone for a in inst.published)
+    # The draft starts from the published week without her lessons.
+    empty = PlannedLesson.objects.filter(timetable=draft, teacher__isnull=True)
+    assert set(empty.values_list("key", flat=True)) == hers
+    solving.queue_solve(draft, by=personas.owner)
+    draft = solving.run_solve(draft.pk, threads=1)
+    assert draft.hard_violations == 0
+    changed = {c["lesson"].key for c in actions.diff(draft, timetable)}
+    assert hers <= changed
+    assert len(changed - hers) <= 1

@@ -23,6 +23,7 @@ from leerorkest.timetable.instance import (
     estimate_travel_minutes,
 )
 from leerorkest.timetable.solver import (
+    complete_hint,
     explain,
     model_objective,
     school_bound,
@@ -169,6 +170,17 @@ def test_reference_errors_name_the_path(mutate, message):
     with pytest.raises(InstanceError) as exc:
         Instance.from_json(data)
     assert str(exc.value) == message
+
+
+def test_a_partial_hint_is_completed_around_what_it_has():
+    inst = tiny()
+    partial = Solution(GOOD[:3])  # L4's teacher left, say
+    filled = complete_hint(inst, partial)
+    assert len(filled.assignments) == 4
+    assert set(GOOD[:3]) <= set(filled.assignments)
+    assert check(inst, filled).hard_total == 0
+    # Nothing to add: the hint as it was.
+    assert complete_hint(tiny(lessons=tiny().lessons[:3]), partial) is partial
 
 
 # ---- validator ---------------------------------------------------------------------------

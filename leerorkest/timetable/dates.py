@@ -133,7 +133,7 @@ def release_cover(absence: TeacherAbsence) -> list[int]:
     teacher they covered for, needing cover again while that teacher's absence stands (and
     given by that teacher when it was withdrawn meanwhile). Returns the dates' ids."""
     rows = list(
-        LessonDate.objects.select_for_update()
+        LessonDate.objects.select_for_update(of=("self",))
         .filter(
             teacher=absence.teacher,
             date__range=(absence.starts_on, absence.ends_on),

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "leerorkest.donations.apps.DonationsConfig",
     "leerorkest.stock.apps.StockConfig",
     "leerorkest.timetable.apps.TimetableConfig",
+    "leerorkest.curriculum.apps.CurriculumConfig",
+    "leerorkest.repertoire.apps.RepertoireConfig",
+    "leerorkest.knowledge.apps.KnowledgeConfig",
+    "leerorkest.academie.apps.AcademieConfig",
     "leerorkest.privacy.apps.PrivacyConfig",
 ]
 

@@ -38,6 +38,9 @@ from leerorkest.accounts.roles import PLATFORM_ADMIN, OrgKind
 def home(request):
     context = request.context
     if context.role is None:
+        if hasattr(request.user, "knowledge_contributor"):
+            # A professional of another programme who shares material: no role here.
+            return redirect("knowledge:my_materials")
         return render(request, "accounts/no_membership.html")
     return render(
         request,

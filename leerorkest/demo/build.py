@@ -16,12 +16,16 @@ from django.utils.text import slugify
 from leerorkest.accounts.audit import audit
 from leerorkest.accounts.models import Invitation, Membership, Organisation, User, hash_secret
 from leerorkest.accounts.roles import OrgKind, Role
+from leerorkest.demo import academie as academie_steps
 from leerorkest.demo import allocation as allocation_steps
+from leerorkest.demo import curriculum as curriculum_steps
 from leerorkest.demo import data
 from leerorkest.demo import depot as depot_steps
 from leerorkest.demo import donations as donations_steps
+from leerorkest.demo import knowledge as knowledge_steps
 from leerorkest.demo import loans as loans_steps
 from leerorkest.demo import programme as programme_steps
+from leerorkest.demo import repertoire as repertoire_steps
 from leerorkest.demo import showcase as showcase_steps
 from leerorkest.demo import stock as stock_steps
 from leerorkest.demo import timetable as timetable_steps
@@ -294,6 +298,10 @@ STEPS: list[Step] = [
     step_people,
     *programme_steps.STEPS,
     timetable_steps.step_timetable,
+    curriculum_steps.step_curriculum,
+    knowledge_steps.step_knowledge,
+    repertoire_steps.step_repertoire,
+    academie_steps.step_academie,
     depot_steps.step_depot,
     loans_steps.step_loans,
     stock_steps.step_stock,

@@ -69,6 +69,10 @@ def _pseudonymise(pupil_id: int, now: datetime) -> str | None:
         from leerorkest.depot.models import PupilLoan
 
         PupilLoan.objects.filter(pupil_id=pupil_id).update(signed_by="", signature="")
+        # A teacher's progress note is free text that may name the child.
+        from leerorkest.curriculum.models import ProgressRecord
+
+        ProgressRecord.objects.filter(pupil_id=pupil_id).update(note="")
     return code if changed else None
 
 

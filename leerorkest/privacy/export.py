@@ -224,6 +224,11 @@ register_section(Section("audit_events", _("Who looked at or changed the record"
 
 
 COLUMN_LABELS = {
+    "term": _("Term"),
+    "milestone": _("Milestone"),
+    "milestone_notes": _("Notes at this milestone"),
+    "goals": _("Learning goals"),
+    "note": _("Note"),
     "school_year": _("School year"),
     "school": _("School"),
     "brin": _("BRIN code"),

@@ -147,6 +147,10 @@ PROGRAMME_OFFICE = {
     "timetable:cover",
     "timetable:delivery",
     "timetable:hours",
+    "repertoire:piece_list",
+    "academie:workshop_list",
+    "curriculum:line_list",
+    "curriculum:cohort",
 }
 MANAGEMENT = {"accounts:organisation_detail", "accounts:audit_log", "privacy:register"}
 PORTAL = {
@@ -184,6 +188,9 @@ EXPECTED_NAVIGATION = {
         "timetable:today",
         "timetable:absence_report",
         "timetable:my_hours",
+        "repertoire:piece_list",
+        "academie:workshop_list",
+        "curriculum:line_list",
         "accounts:organisation_detail",
     },
     Role.SCHOOL_CONTACT: {

@@ -1,0 +1,1 @@
+"""The Leerorkest Academie: workshops for teachers, registration, attendance, certificates."""

@@ -1,0 +1,1 @@
+"""The learning line: learning goals per groep, milestones (ijkpunten) per instrument, progress."""

@@ -1,0 +1,1 @@
+"""The public knowledge site (Orkest in de Klas): materials, search, contributions and review."""

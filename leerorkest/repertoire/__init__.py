@@ -1,0 +1,1 @@
+"""Graded repertoire: pieces and arrangements, their parts' milestones, files and performances."""

@@ -7,6 +7,8 @@ document (status codes, content types, bodies, headers).
 Each test module picks its operations by path, so pytest-xdist spreads them over workers.
 """
 
+from contextlib import contextmanager
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -60,12 +62,18 @@ def depot_world(db):
     stock_actions.start_stocktake(location=world.shelf_a, by=world.staff)
     _staff_token, staff = create_api_token(user=world.staff, name="fuzz")
     _coordinator_token, programme = create_api_token(user=coordinator, name="fuzz")
-    # Called as a WSGI application, Django closes the database connection after each request;
-    # the test's connection must stay open (the test client does the same).
+    with connection_kept_open():
+        yield {"depot": staff, "programme": programme}
+
+
+@contextmanager
+def connection_kept_open():
+    """Called as a WSGI application, Django closes the database connection after each request;
+    the test's connection must stay open (the test client does the same)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield {"depot": staff, "programme": programme}
+        yield
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

@@ -54,10 +54,15 @@ def test_teacher_takes_the_register_on_a_phone(page, demo_site):  # noqa: F811
     log_in(page, demo_site, "docent@leerorkest.example")
     open_menu_item(page, "Today")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    page.get_by_role("link", name="Take the register").first.click()
-    page.wait_for_load_state()
+    links = page.get_by_role("link", name="Take the register")
+    registers = [links.nth(n).get_attribute("href") for n in range(links.count())]
     rows = page.locator("li.register-pupil")
-    count = rows.count()
+    # The first register of the day with two children or more (a group may have one child).
+    for href in registers:
+        page.goto(demo_site + href)
+        count = rows.count()
+        if count >= 2:
+            break
     assert count >= 2
     assert page.evaluate(A11Y_PROBE) == []
     assert page.evaluate(NO_SIDEWAYS_SCROLL)

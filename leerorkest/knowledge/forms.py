@@ -127,20 +127,20 @@ class MaterialForm(forms.Form):
         label=_("Instruments"),
         queryset=InstrumentType.objects.order_by("sort_order", "code"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"}),
     )
     year_groups = forms.TypedMultipleChoiceField(
         label=_("Groepen"),
         choices=YEAR_GROUPS,
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"}),
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"}),
     )
     goals = forms.ModelMultipleChoiceField(
         label=_("Learning goals"),

@@ -197,3 +197,15 @@ def test_undeclared_method_with_a_used_key_is_405(client, depot, programme, staf
         "/api/v1/depot/returns", data=body, content_type="application/json", headers=headers
     )
     assert response.status_code == 405
+
+
+def test_a_form_body_with_an_idempotency_key_is_answered_not_a_server_error(client, staff):
+    """The NUL check reads a form before the API does; the body must stay readable for the
+    Idempotency-Key fingerprint and for django-ninja (found by the fuzzer: it was a 500)."""
+    headers = {**bearer(staff), "Idempotency-Key": "k-form"}
+    first = client.post("/api/v1/depot/returns", {"asset_tags": "X"}, headers=headers)
+    assert first.status_code < 500
+    again = client.post("/api/v1/depot/returns", {"asset_tags": "X"}, headers=headers)
+    assert again.status_code == first.status_code  # the same form, the same answer
+    other = client.post("/api/v1/depot/returns", {"asset_tags": "Y"}, headers=headers)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"

@@ -77,34 +77,3 @@ def _quick_demo_timetable(monkeypatch):
     from leerorkest.demo import timetable
 
     monkeypatch.setattr(timetable, "SOLVE_SECONDS", 2)
-
-
-def _transactional(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
-        return True
-    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends with a flush that takes the migrations' reference data along
-    (content types, the instrument catalogue, sizes, kits). Put it back exactly as it was, ids
-    included, so the tests after it in the same worker find it and a serialised rollback later
-    finds rows it can update."""
-    yield
-    if not _transactional(item):
-        return
-    from django.core.management import call_command
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    with item.config.stash[blocking_manager_key].unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            connection.creation.deserialize_db_from_string(contents)
-        else:
-            from leerorkest.testing import instrument
-
-            instrument("violin")  # reinstalls the catalogue when the flush took it

@@ -269,8 +269,8 @@ def step_teachers(demo) -> None:
                 email=user.email,
                 phone=f"06-{demo.rng.randint(10000000, 99999999)}",
                 is_conductor=index % 8 == 7,
-                # One in five has no bicycle and takes the tram.
-                travel_mode=TravelMode.TRANSIT if index % 5 == 4 else TravelMode.BICYCLE,
+                # A few have no bicycle and take the tram.
+                travel_mode=TravelMode.TRANSIT if index % 25 == 24 else TravelMode.BICYCLE,
                 contracted_hours=demo.rng.choice([8, 12, 16, 20, 24]),
                 # A spread of certificates: a few expired or about to.
                 vog_date=today - timedelta(days=demo.rng.randint(30, 3 * 365 + 40)),

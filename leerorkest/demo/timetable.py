@@ -1,13 +1,14 @@
 """The Amsterdam programme's timetable: planned by the solver, published from the first school
 day, and a term of registers up to yesterday (a few left untaken, as in real life)."""
 
+import random
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from leerorkest.accounts.models import User
 from leerorkest.accounts.roles import Role
-from leerorkest.programme.models import LessonGroupMember, Teacher
+from leerorkest.programme.models import LessonGroupMember, Sectional, Teacher
 from leerorkest.programme.models.ensembles import EnsembleMember
 from leerorkest.schools.models import School, SchoolParticipation
 from leerorkest.timetable import actions, cover, dates, greedy, solver, validator
@@ -39,6 +40,18 @@ def _coordinator(programme) -> User:
 
 
 def step_timetable(demo) -> None:
+    # The week the solver finds within its time varies, and with it how many random draws the
+    # registers take: the step draws from its own generator, so the steps after it (which make
+    # people, with names) stay deterministic.
+    parent = demo.rng
+    demo.rng = random.Random(parent.getrandbits(64))
+    try:
+        _plan_and_publish(demo)
+    finally:
+        demo.rng = parent
+
+
+def _plan_and_publish(demo) -> None:
     programme = demo.organisations["programme"]
     year = demo.years[0]
     coordinator = _coordinator(programme)
@@ -57,6 +70,9 @@ def step_timetable(demo) -> None:
     if result.solution is None and not validator.check(inst, start).hard_total:
         # A machine too busy to finish within the time: the greedy week is already valid.
         result.solution = start
+    if result.solution is None:
+        # The greedy week was incomplete and the short search found none yet: search longer.
+        result = solver.solve(inst, time_limit=60, threads=1, seed=1, hint=start)
     if result.solution is None:
         raise RuntimeError("The demo timetable has no solution: " + "; ".join(result.explanation))
     actions.apply_solution(timetable, result.solution)
@@ -162,6 +178,8 @@ def _registers(demo, programme) -> None:
         ensemble__organisation=programme, status=EnsembleMember.Status.ACTIVE
     ).values_list("ensemble_id", "pupil_id"):
         members.setdefault(("e", ensemble_id), []).append(pupil_id)
+    for sectional in Sectional.objects.filter(ensemble__organisation=programme):
+        members[("x", sectional.pk)] = list(sectional.players().values_list("pupil_id", flat=True))
     user_of = dict(programme.teachers.exclude(user=None).values_list("pk", "user_id"))
     coordinator = _coordinator(programme)
     past = list(
@@ -181,6 +199,8 @@ def _registers(demo, programme) -> None:
         key = (
             ("g", planned.lesson_group_id)
             if planned.lesson_group_id
+            else ("x", planned.sectional_id)
+            if planned.sectional_id
             else ("e", planned.ensemble_id)
         )
         by = user_of.get(lesson_date.teacher_id) or coordinator.pk

@@ -9,3 +9,11 @@ def _english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(db):
+    """The instrument catalogue, put back if a flush earlier in this worker took it."""
+    from leerorkest.testing import instrument
+
+    instrument("violin")

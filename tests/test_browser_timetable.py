@@ -54,6 +54,7 @@ def test_teacher_takes_the_register_on_a_phone(page, demo_site):  # noqa: F811
     log_in(page, demo_site, "docent@leerorkest.example")
     open_menu_item(page, "Today")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    page.wait_for_load_state("networkidle")  # count() does not wait for the day's lessons
     links = page.locator(".week-title a")
     if links.count() == 0:
         # At the weekend (in Amsterdam) the demo teacher's music day was Friday: open that day.
@@ -63,6 +64,7 @@ def test_teacher_takes_the_register_on_a_phone(page, demo_site):  # noqa: F811
         today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
         friday = today - timedelta(days=(today.weekday() - 4) % 7)
         page.goto(f"{demo_site}/timetable/today/?day={friday.isoformat()}")
+        page.wait_for_load_state("networkidle")
         links = page.locator(".week-title a")
     registers = [links.nth(n).get_attribute("href") for n in range(links.count())]
     rows = page.locator("li.register-pupil")

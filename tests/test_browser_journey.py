@@ -40,13 +40,15 @@ def demo_site(tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     env["VAR_DIR"] = str(var)
-    log = (var / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "leerorkest.cli", "demo", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
+    yield from serve(
+        [sys.executable, "-m", "leerorkest.cli", "demo", "--port", str(port)], port, var, env
     )
+
+
+def serve(command: list[str], port: int, var, env: dict):
+    """Start a server process, yield its address once /healthz answers 200, stop it after."""
+    log = (var / "server.log").open("w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 240
     while True:
@@ -58,7 +60,7 @@ def demo_site(tmp_path_factory):
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
-            pytest.fail("demo server did not start:\n" + (var / "server.log").read_text())
+            pytest.fail("server did not start:\n" + (var / "server.log").read_text())
         time.sleep(0.3)
     yield url
     server.terminate()

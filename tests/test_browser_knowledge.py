@@ -4,14 +4,11 @@ knowledge site's demo data, and Debian's Chromium; skips without a browser."""
 
 import os
 import re
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.test_browser_journey import A11Y_PROBE, ARTIFACTS, browser_or_skip, free_port
+from tests.test_browser_journey import A11Y_PROBE, ARTIFACTS, browser_or_skip, free_port, serve
 
 pytestmark = pytest.mark.browser
 
@@ -43,30 +40,7 @@ def knowledge_site(tmp_path_factory):
         TWO_FACTOR_REQUIRED="false",
         DJANGO_SETTINGS_MODULE="leerorkest.settings",
     )
-    log = (var / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("server did not start:\n" + (var / "server.log").read_text())
-        time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    yield from serve([sys.executable, "-c", SERVER, f"127.0.0.1:{port}"], port, var, env)
 
 
 @pytest.fixture

@@ -54,29 +54,29 @@ def test_teacher_takes_the_register_on_a_phone(page, demo_site):  # noqa: F811
     log_in(page, demo_site, "docent@leerorkest.example")
     open_menu_item(page, "Today")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    page.wait_for_load_state("networkidle")  # count() does not wait for the day's lessons
-    links = page.locator(".week-title a")
-    if links.count() == 0:
-        # At the weekend (in Amsterdam) the demo teacher's music day was Friday: open that day.
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
-        today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-        friday = today - timedelta(days=(today.weekday() - 4) % 7)
-        page.goto(f"{demo_site}/timetable/today/?day={friday.isoformat()}")
-        page.wait_for_load_state("networkidle")
-        links = page.locator(".week-title a")
-    registers = [links.nth(n).get_attribute("href") for n in range(links.count())]
+    page.wait_for_load_state("networkidle")
     rows = page.locator("li.register-pupil")
-    assert registers, "the demo teacher has no lessons today"
+    # The week the demo's planner found depends on the machine, and the first journey may have
+    # re-planned today: walk back from today (in Amsterdam) through the teacher's days until a
+    # register holds two children or more (a lesson group may have a single child).
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
     count = 0
-    # The first register of the day with two children or more (a group may have one child).
-    for href in registers:
-        page.goto(demo_site + href)
-        count = rows.count()
+    for back in range(14):
+        page.goto(f"{demo_site}/timetable/today/?day={(today - timedelta(days=back)).isoformat()}")
+        page.wait_for_load_state("networkidle")  # count() does not wait for the day's lessons
+        links = page.locator(".week-title a")
+        for href in [links.nth(n).get_attribute("href") for n in range(links.count())]:
+            page.goto(demo_site + href)
+            page.wait_for_load_state("networkidle")
+            count = rows.count()
+            if count >= 2:
+                break
         if count >= 2:
             break
-    assert count >= 2
+    assert count >= 2, "the demo teacher has no register with two children in a fortnight"
     assert page.evaluate(A11Y_PROBE) == []
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     # One tap per child: the first is absent, the others present.

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "leerorkest.repertoire.apps.RepertoireConfig",
     "leerorkest.knowledge.apps.KnowledgeConfig",
     "leerorkest.academie.apps.AcademieConfig",
+    "leerorkest.reports.apps.ReportsConfig",
     "leerorkest.privacy.apps.PrivacyConfig",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("leerorkest.repertoire.urls")),
     path("knowledge/", include("leerorkest.knowledge.urls")),
     path("academie/", include("leerorkest.academie.urls")),
+    path("", include("leerorkest.reports.urls")),
     path("depot/requests/", include("leerorkest.allocation.urls")),
     path("depot/workshops/", include("leerorkest.workshop.urls")),
     path("depot/donations/", include("leerorkest.donations.urls")),

@@ -50,7 +50,7 @@ def serve(command: list[str], port: int, var, env: dict):
     log = (var / "server.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + 420  # the demo build, on a busy machine
     while True:
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310

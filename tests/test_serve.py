@@ -38,7 +38,7 @@ def production_server(tmp_path_factory):
     )
     command = [sys.executable, "-m", "leerorkest.cli"]
     for step in (["migrate", "--verbosity", "0"], ["collectstatic", "--noinput", "-v", "0"]):
-        subprocess.run([*command, *step], env=env, check=True, timeout=120)
+        subprocess.run([*command, *step], env=env, check=True, timeout=600)
     port = free_port()
     server = subprocess.Popen(
         [*command, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
@@ -46,7 +46,7 @@ def production_server(tmp_path_factory):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             if get(port, "/healthz")[0] == 200:

@@ -22,6 +22,7 @@ from leerorkest.demo import curriculum as curriculum_steps
 from leerorkest.demo import data
 from leerorkest.demo import depot as depot_steps
 from leerorkest.demo import donations as donations_steps
+from leerorkest.demo import history as history_steps
 from leerorkest.demo import knowledge as knowledge_steps
 from leerorkest.demo import loans as loans_steps
 from leerorkest.demo import programme as programme_steps
@@ -309,6 +310,7 @@ STEPS: list[Step] = [
     donations_steps.step_donations,
     allocation_steps.step_allocation,
     showcase_steps.step_showcase,
+    history_steps.step_history,
 ]
 
 

@@ -1,5 +1,7 @@
-"""Workflows on materials: contributors save and submit, editors approve or return with a note.
-Each runs in one transaction, keeps the search columns up to date and writes the audit trail."""
+"""Workflows on materials: contributors save and submit, editors approve or return with a note;
+editors withdraw a published material with a note, and a contributor takes their own published
+material back to a draft to change it. Each runs in one transaction, keeps the search columns
+up to date and writes the audit trail."""
 
 from collections.abc import Iterable, Sequence
 
@@ -200,6 +202,53 @@ def reject_material(*, material: Material, by: User, note: str) -> Material:
     material.review_note = note[:2000]
     material.save(update_fields=["status", "reviewed_by", "review_note"])
     audit(actor=by, action="knowledge.material_reject", obj=material)
+    return material
+
+
+@transaction.atomic
+def withdraw_material(*, material: Material, by: User, note: str) -> Material:
+    """Take a published material off the public site with a note for the contributor.
+
+    From the commit on it is gone from the public pages, the API and search (they show
+    published materials only). The contributor sees the note, can change the material and
+    submit it again; an editor approves it anew before the public sees it again.
+    """
+    if not is_editor(by):
+        raise DomainError(_("Only the knowledge editors withdraw materials."), code="forbidden")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Tell the contributor why the material is withdrawn."), field="note")
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if material.status != MaterialStatus.PUBLISHED:
+        raise DomainError(_("This material is not published."))
+    material.status = MaterialStatus.WITHDRAWN
+    material.published_at = None
+    material.reviewed_by = by
+    material.review_note = note[:2000]
+    material.save(
+        update_fields=["status", "published_at", "reviewed_by", "review_note", "updated_at"]
+    )
+    audit(actor=by, action="knowledge.material_withdraw", obj=material)
+    return material
+
+
+@transaction.atomic
+def unpublish_material(*, material: Material, by: User) -> Material:
+    """The contributor takes their own published material back to a draft to change it.
+
+    The public copy is gone from the commit on; the changed material is public again only when
+    it is submitted and an editor approves it.
+    """
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if material.submitted_by_id != by.pk:
+        raise DomainError(_("This material cannot be changed now."), code="forbidden")
+    if material.status != MaterialStatus.PUBLISHED:
+        raise DomainError(_("This material is not published."))
+    material.status = MaterialStatus.DRAFT
+    material.published_at = None
+    material.review_note = ""
+    material.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    audit(actor=by, action="knowledge.material_unpublish", obj=material)
     return material
 
 

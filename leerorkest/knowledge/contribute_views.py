@@ -2,6 +2,7 @@
 to the public until an editor approves it. Contributors usually have no role in any
 organisation: these pages need a login only, never a membership."""
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect
@@ -15,7 +16,7 @@ from leerorkest.accounts.audit import audit
 from leerorkest.knowledge import actions, contributors
 from leerorkest.knowledge.access import get_file_for_user, get_material_for_user
 from leerorkest.knowledge.forms import ContributorFields, MaterialForm, RegisterForm
-from leerorkest.knowledge.models import Material, contributor_of, is_editor
+from leerorkest.knowledge.models import Material, MaterialStatus, contributor_of, is_editor
 from leerorkest.knowledge.pages import page
 
 
@@ -25,6 +26,14 @@ def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            contributors.check_registration_rate(
+                client_ip=get_client_ip_address(request), email=data["email"]
+            )
+        except DomainError as error:
+            # Nothing is created and no e-mail goes out.
+            form.add_error(None, error.message)
+            return page(request, "knowledge/register.html", {"form": form}, status=429)
         contributors.register_contributor(
             full_name=data["full_name"],
             email=data["email"],
@@ -140,7 +149,7 @@ def _save(request, form, material=None):
 
 
 def _saved(request, material):
-    if material.status == "submitted":
+    if material.status == MaterialStatus.SUBMITTED:
         messages.success(request, _("Thank you: the editors will review your material."))
     else:
         messages.success(request, _("Saved as a draft."))
@@ -188,6 +197,30 @@ def material_edit(request, pk):
         {"form": form, "material": material, "files": material.files.all()},
         status=status,
     )
+
+
+@never_cache
+@rule(LOGIN)
+def material_unpublish(request, pk):
+    """The contributor takes their own published material back to a draft to change it. GET
+    asks to confirm (the public copy disappears until the editors approve it again); POST does
+    it and opens the form."""
+    material = get_material_for_user(request.user, pk, write=True)
+    if material.status != MaterialStatus.PUBLISHED:
+        messages.error(request, _("This material is not published."))
+        return redirect("knowledge:my_materials")
+    if request.method == "POST":
+        try:
+            actions.unpublish_material(material=material, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("knowledge:my_materials")
+        messages.success(
+            request,
+            _("Taken back to a draft: change it and submit it again for review."),
+        )
+        return redirect("knowledge:material_edit", material.pk)
+    return page(request, "knowledge/material_unpublish.html", {"material": material})
 
 
 @require_POST

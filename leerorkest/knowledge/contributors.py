@@ -2,10 +2,13 @@
 by a one-time link; only a SHA-256 of the link's token is stored, and the token is made by the
 e-mail task, so it is never stored anywhere (not even in the task queue)."""
 
+import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +20,41 @@ from leerorkest.accounts.models import User, hash_secret
 from leerorkest.knowledge.models import Contributor
 
 VERIFICATION_DAYS = 3
+# Every registration sends an e-mail: at most this many per client address and per e-mail
+# address in an hour, so the form cannot be used to flood mailboxes (or our sender's name).
+REGISTRATIONS_PER_ADDRESS = 20  # a school's network may hold a team registering together
+REGISTRATIONS_PER_EMAIL = 3
+REGISTRATION_WINDOW = 60 * 60  # seconds
+
+
+def _count(kind: str, value: str, now: float) -> int:
+    """One more registration in this hour for `value` (hashed: no addresses in the cache)."""
+    digest = hashlib.sha256(value.encode()).hexdigest()
+    key = f"knowledge:register:{kind}:{digest}:{int(now // REGISTRATION_WINDOW)}"
+    cache.add(key, 0, timeout=REGISTRATION_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=REGISTRATION_WINDOW)
+        return 1
+    # Some backends (database, file) reset the timeout to their default on incr.
+    cache.touch(key, REGISTRATION_WINDOW)
+    return count
+
+
+def check_registration_rate(*, client_ip: str | None, email: str, now: float | None = None) -> None:
+    """Count a registration from this client for this address; a DomainError (code
+    "rate_limited") when either passed its hourly limit. Counted in Django's cache, shared by
+    every app process when the cache is (the limit is per process with the local-memory one)."""
+    now = time.time() if now is None else now
+    email = User.objects.normalize_email(email).strip().lower()
+    over_address = _count("ip", client_ip or "unknown", now) > REGISTRATIONS_PER_ADDRESS
+    over_email = _count("email", email, now) > REGISTRATIONS_PER_EMAIL
+    if over_address or over_email:
+        raise DomainError(
+            _("Too many registrations from here or for this address. Try again in an hour."),
+            code="rate_limited",
+        )
 
 
 @transaction.atomic

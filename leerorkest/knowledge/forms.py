@@ -184,3 +184,15 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What should change before the material can be published?"),
     )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the contributor"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Why is the material taken off the site (a licence problem, an error)? "
+            "The contributor sees this note and can change the material and submit it again."
+        ),
+    )

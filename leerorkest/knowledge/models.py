@@ -3,6 +3,7 @@ arrangements and articles shared by professionals of learning-orchestra programm
 the Expertisecentrum's editors before the public sees them."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,9 @@ class MaterialStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for review")
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Returned with a note")
+    # Taken off the public site by the editors after publication (a licence problem, an
+    # error); like a returned material the contributor changes it and submits it again.
+    WITHDRAWN = "withdrawn", _("Withdrawn by the editors")
 
 
 class Country(models.TextChoices):
@@ -132,6 +136,9 @@ class Material(models.Model):
     search_title = models.TextField(blank=True, editable=False)
     search_summary = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
+    # PostgreSQL only: the weighted `dutch` tsvector of the same text, GIN-indexed, set by the
+    # same code as the stem columns (empty on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MaterialQuerySet.as_manager()
 
@@ -162,8 +169,13 @@ class Material(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """Contributors change drafts and returned materials; others wait for the editors."""
-        return self.status in (MaterialStatus.DRAFT, MaterialStatus.REJECTED)
+        """Contributors change drafts and returned or withdrawn materials; others wait for the
+        editors (a published one is first taken back to a draft)."""
+        return self.status in (
+            MaterialStatus.DRAFT,
+            MaterialStatus.REJECTED,
+            MaterialStatus.WITHDRAWN,
+        )
 
     @property
     def licence_url(self) -> str:

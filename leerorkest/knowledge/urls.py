@@ -18,6 +18,11 @@ urlpatterns = [
     path("contribute/resend/", contribute_views.resend_verification, name="resend_verification"),
     path("contribute/new/", contribute_views.material_create, name="material_create"),
     path("contribute/<int:pk>/", contribute_views.material_edit, name="material_edit"),
+    path(
+        "contribute/<int:pk>/unpublish/",
+        contribute_views.material_unpublish,
+        name="material_unpublish",
+    ),
     path("contribute/files/<int:pk>/remove/", contribute_views.file_remove, name="file_remove"),
     path("review/", review_views.review_queue, name="review_queue"),
     path("review/<int:pk>/", review_views.review, name="review"),

@@ -7,3 +7,13 @@ def _catalogue(db):
     from leerorkest.testing import instrument
 
     instrument("violin")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Registration limits count in Django's cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -5,13 +5,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from leerorkest.accounts.access import AccessDenied
 from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.models import ApiToken, hash_secret
 
 TOKEN_TOUCH_SECONDS = 300
+
+
+class SignedInSession(SessionAuth):
+    """The site's login session, for the pages' own calls (with the CSRF token). A request
+    without a signed-in session is not a session call at all: it is answered 401 like any
+    unauthenticated call, not 403 for a missing CSRF token it could never have had."""
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+session_auth = SignedInSession()
 
 
 class PersonalToken(HttpBearer):
@@ -80,7 +95,7 @@ api = PlatformApi(
         "personal token (`Authorization: Bearer lo_…`, created on your profile page) or with "
         "the browser session. Errors are JSON objects with `code` and `message`."
     ),
-    auth=[PersonalToken(), django_auth],
+    auth=[PersonalToken(), session_auth],
     urls_namespace="api",
 )
 

@@ -1,5 +1,7 @@
 """B1 for the learning line, the repertoire, the knowledge site and the Academie, called as a
-programme's coordinator (who reads all four and writes drafts, pieces and registrations).
+programme's coordinator (who reads all four and writes drafts, pieces and registrations), and
+with fewer examples as an anonymous caller, a teacher of that programme and the coordinator of
+another programme.
 
 The world gives every operation something to find: the coordinator's draft line (goals and
 milestones to change), a shared published line of another programme, the programme's own
@@ -20,6 +22,11 @@ LEARNING_LINES = r"^/(learning-lines|learning-goals|milestones)"
 REPERTOIRE = r"^/repertoire/"
 KNOWLEDGE = r"^/knowledge/"
 ACADEMIE = r"^/academie/"
+ALL = "|".join((LEARNING_LINES, REPERTOIRE, KNOWLEDGE, ACADEMIE))
+
+# The other callers meet mostly refusals: 25 generated examples an operation, without the
+# coverage cases (the coordinator's run sends those), keep the suite's time in check.
+OTHER_CALLER_EXAMPLES = 25
 
 
 def _known(name: str, value):
@@ -97,10 +104,10 @@ def _knowledge(shared_line):
         themes=[theme],
         goals=list(shared_line.goals.all()[:2]),
     )
-    make_file(lesson)
+    file = make_file(lesson)
     game = make_material(title="Ritmespel", kind=MaterialKind.GAME, year_groups=(3,))
     draft = make_material(title="Nog niet af", status=MaterialStatus.DRAFT)
-    return [lesson, game, draft], theme
+    return [lesson, game, draft], theme, file
 
 
 def _academie(programme, coordinator, elsewhere, teacher):
@@ -133,7 +140,7 @@ def learning_world(db):
     elsewhere_coordinator = make_member(elsewhere, Role.COORDINATOR)
     draft, shared = _learning_lines(programme, coordinator, elsewhere, elsewhere_coordinator)
     line, ensemble = _repertoire(programme, elsewhere)
-    materials, theme = _knowledge(shared)
+    materials, theme, file = _knowledge(shared)
     workshops = _academie(programme, coordinator, elsewhere, teacher)
     lines = [draft, shared, line]
     KNOWN.update(
@@ -144,13 +151,18 @@ def learning_world(db):
         ensemble_id=[ensemble.pk],
         slug=[m.slug for m in materials],
         theme=[theme.slug],
+        file_id=[file.pk],
         instrument=["violin", "cello", "trumpet", "percussion"],
         workshop_id=[w.pk for w in workshops],
     )
-    _token, raw = create_api_token(user=coordinator, name="fuzz")
+    tokens = {
+        "coordinator": create_api_token(user=coordinator, name="fuzz")[1],
+        "teacher": create_api_token(user=teacher, name="fuzz")[1],
+        "elsewhere": create_api_token(user=elsewhere_coordinator, name="fuzz")[1],
+    }
     try:
         with connection_kept_open():
-            yield {"coordinator": raw}
+            yield tokens
     finally:
         KNOWN.clear()
 
@@ -190,3 +202,19 @@ def test_academie_api(case, learning_world):
 @settings()
 def test_academie_registration_api(case, learning_world):
     run(case, learning_world, "coordinator")
+
+
+# The same operations as callers who may do less: no token at all, a teacher of the programme
+# (reads, registers, writes nothing), and the coordinator of another programme (who meets the
+# first programme's drafts, pieces and workshops as unknown). Every answer, refusals included,
+# must be one the document declares, and nothing is written without signing in.
+@pytest.mark.parametrize(
+    "who", [None, "teacher", "elsewhere"], ids=["anonymous", "teacher", "elsewhere"]
+)
+@schema.hooks.apply(map_case)
+@schema.include(path_regex=ALL).parametrize()
+@settings(OTHER_CALLER_EXAMPLES, explicit=False)
+def test_learning_apis_as_other_callers(case, learning_world, who):
+    response = run(case, learning_world, who)
+    if who is None and case.method != "GET":
+        assert response.status_code >= 400, (case.method, case.path, response.status_code)

@@ -4,10 +4,11 @@ for members), write goals and milestones of a draft for the owner's coordinators
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
 
 from leerorkest.accounts.access import PUBLIC, rule
 from leerorkest.accounts.actions import DomainError
+from leerorkest.api import session_auth
 from leerorkest.curriculum import actions
 from leerorkest.curriculum.access import (
     get_goal_for_user,
@@ -38,7 +39,7 @@ class TokenOrAnonymous(HttpBearer):
         return PersonalToken().authenticate(request, token)
 
 
-READ_AUTH = [TokenOrAnonymous(), django_auth]
+READ_AUTH = [TokenOrAnonymous(), session_auth]
 
 
 class LearningLineOut(Schema):

@@ -24,6 +24,7 @@ from leerorkest.curriculum.access import (
 )
 from leerorkest.curriculum.forms import ChooseLineForm, GoalForm, LineForm, MilestoneForm
 from leerorkest.curriculum.models import GoalKind
+from leerorkest.forms_flow import act_and_return, save_or_show
 from leerorkest.programme.access_programme import (
     PROGRAMME_MANAGERS,
     active_programme,
@@ -143,80 +144,80 @@ def _form_page(request, form, *, title, line, status=200, delete_url=None):
     )
 
 
-def _refused(form, error: DomainError):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _to_line(line_id: int):
+    return ("curriculum:line_detail", line_id)
 
 
 @rule(PROGRAMME_MANAGERS)
 def line_create(request):
     programme = active_programme(request)
-    form = LineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            line = actions.create_line(organisation=programme, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Learning line created as a draft."))
-            return redirect("curriculum:line_detail", line.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, title=_("New learning line"), line=None, status=status)
+    return save_or_show(
+        request,
+        LineForm(request.POST or None),
+        save=lambda data: actions.create_line(organisation=programme, by=request.user, **data),
+        saved=_("Learning line created as a draft."),
+        to=lambda line: _to_line(line.pk),
+        show=lambda form, status: _form_page(
+            request, form, title=_("New learning line"), line=None, status=status
+        ),
+    )
 
 
 @rule(PROGRAMME_MANAGERS)
 def line_edit(request, pk):
     line = get_line_for_user(request.user, pk, write=True)
-    form = LineForm(request.POST or None, instance=line)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_line(line=line, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            return redirect("curriculum:line_detail", line.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, title=_("Change the learning line"), line=line, status=status)
+    return save_or_show(
+        request,
+        LineForm(request.POST or None, instance=line),
+        save=lambda data: actions.update_line(line=line, by=request.user, **data),
+        to=_to_line(line.pk),
+        show=lambda form, status: _form_page(
+            request, form, title=_("Change the learning line"), line=line, status=status
+        ),
+    )
 
 
 @rule(PROGRAMME_MANAGERS)
 def goal_add(request, pk):
     line = get_line_for_user(request.user, pk, write=True)
-    form = GoalForm(request.POST or None, initial={"year_group": request.GET.get("groep")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_goal(line=line, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Learning goal added."))
-            return redirect("curriculum:line_detail", line.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, title=_("Add a learning goal"), line=line, status=status)
+    return save_or_show(
+        request,
+        GoalForm(request.POST or None, initial={"year_group": request.GET.get("groep")}),
+        save=lambda data: actions.add_goal(line=line, by=request.user, **data),
+        saved=_("Learning goal added."),
+        to=_to_line(line.pk),
+        show=lambda form, status: _form_page(
+            request, form, title=_("Add a learning goal"), line=line, status=status
+        ),
+    )
+
+
+def _keeping_order(data: dict, current: int) -> dict:
+    """An empty order on an edit form keeps the place the row has."""
+    if data.get("order") is None:
+        data["order"] = current
+    return data
 
 
 @rule(PROGRAMME_MANAGERS)
 def goal_edit(request, pk):
     goal = get_goal_for_user(request.user, pk, write=True)
     line = goal.line
-    form = GoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data.get("order") is None:
-            data["order"] = goal.order
-        try:
-            actions.update_goal(goal=goal, by=request.user, **data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            return redirect("curriculum:line_detail", line.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(
+    return save_or_show(
         request,
-        form,
-        title=_("Change learning goal %(code)s") % {"code": goal.code},
-        line=line,
-        status=status,
-        delete_url=("curriculum:goal_delete", goal.pk),
+        GoalForm(request.POST or None, instance=goal),
+        save=lambda data: actions.update_goal(
+            goal=goal, by=request.user, **_keeping_order(data, goal.order)
+        ),
+        to=_to_line(line.pk),
+        show=lambda form, status: _form_page(
+            request,
+            form,
+            title=_("Change learning goal %(code)s") % {"code": goal.code},
+            line=line,
+            status=status,
+            delete_url=("curriculum:goal_delete", goal.pk),
+        ),
     )
 
 
@@ -224,54 +225,48 @@ def goal_edit(request, pk):
 @rule(PROGRAMME_MANAGERS)
 def goal_delete(request, pk):
     goal = get_goal_for_user(request.user, pk, write=True)
-    try:
-        actions.remove_goal(goal=goal, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Learning goal removed."))
-    return redirect("curriculum:line_detail", goal.line_id)
+    return act_and_return(
+        request,
+        lambda: actions.remove_goal(goal=goal, by=request.user),
+        done=_("Learning goal removed."),
+        to=_to_line(goal.line_id),
+    )
 
 
 @rule(PROGRAMME_MANAGERS)
 def milestone_add(request, pk):
     line = get_line_for_user(request.user, pk, write=True)
-    form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_milestone(line=line, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Milestone added."))
-            return redirect("curriculum:line_detail", line.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(request, form, title=_("Add a milestone"), line=line, status=status)
+    return save_or_show(
+        request,
+        MilestoneForm(request.POST or None),
+        save=lambda data: actions.add_milestone(line=line, by=request.user, **data),
+        saved=_("Milestone added."),
+        to=_to_line(line.pk),
+        show=lambda form, status: _form_page(
+            request, form, title=_("Add a milestone"), line=line, status=status
+        ),
+    )
 
 
 @rule(PROGRAMME_MANAGERS)
 def milestone_edit(request, pk):
     milestone = get_milestone_for_user(request.user, pk, write=True)
     line = milestone.line
-    form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data.get("order") is None:
-            data["order"] = milestone.order
-        try:
-            actions.update_milestone(milestone=milestone, by=request.user, **data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            return redirect("curriculum:line_detail", line.pk)
-    status = 400 if request.method == "POST" else 200
-    return _form_page(
+    return save_or_show(
         request,
-        form,
-        title=_("Change milestone %(name)s") % {"name": milestone.name},
-        line=line,
-        status=status,
-        delete_url=("curriculum:milestone_delete", milestone.pk),
+        MilestoneForm(request.POST or None, instance=milestone),
+        save=lambda data: actions.update_milestone(
+            milestone=milestone, by=request.user, **_keeping_order(data, milestone.order)
+        ),
+        to=_to_line(line.pk),
+        show=lambda form, status: _form_page(
+            request,
+            form,
+            title=_("Change milestone %(name)s") % {"name": milestone.name},
+            line=line,
+            status=status,
+            delete_url=("curriculum:milestone_delete", milestone.pk),
+        ),
     )
 
 
@@ -279,26 +274,24 @@ def milestone_edit(request, pk):
 @rule(PROGRAMME_MANAGERS)
 def milestone_delete(request, pk):
     milestone = get_milestone_for_user(request.user, pk, write=True)
-    try:
-        actions.remove_milestone(milestone=milestone, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Milestone removed."))
-    return redirect("curriculum:line_detail", milestone.line_id)
+    return act_and_return(
+        request,
+        lambda: actions.remove_milestone(milestone=milestone, by=request.user),
+        done=_("Milestone removed."),
+        to=_to_line(milestone.line_id),
+    )
 
 
 @require_POST
 @rule(PROGRAMME_MANAGERS)
 def line_publish(request, pk):
     line = get_line_for_user(request.user, pk, write=True)
-    try:
-        actions.publish_line(line=line, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Version %(v)s is published.") % {"v": line.version})
-    return redirect("curriculum:line_detail", line.pk)
+    return act_and_return(
+        request,
+        lambda: actions.publish_line(line=line, by=request.user),
+        done=lambda _published: _("Version %(v)s is published.") % {"v": line.version},
+        to=_to_line(line.pk),
+    )
 
 
 @require_POST

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, UploadedFile
 from ninja.errors import ValidationError
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from leerorkest.accounts.access import LOGIN, PUBLIC, AccessDenied, rule
-from leerorkest.api import PersonalToken
+from leerorkest.api import PersonalToken, session_auth
 from leerorkest.idempotency import IdempotencyKey
 from leerorkest.knowledge import actions
 from leerorkest.knowledge.access import get_material_by_slug_for_user
@@ -58,7 +57,7 @@ def anyone(request):
     return True
 
 
-PUBLIC_AUTH = [PersonalToken(), django_auth, anyone]
+PUBLIC_AUTH = [PersonalToken(), session_auth, anyone]
 MaterialUpload = Annotated[
     UploadedFile,
     File(description="PDF, MusicXML, audio, MP4 video or an image, as the kind allows"),

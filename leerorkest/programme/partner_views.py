@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from leerorkest.accounts.access import rule
 from leerorkest.accounts.actions import DomainError
+from leerorkest.forms_flow import put_error_on_form, save_or_show
 from leerorkest.programme import actions_events as actions
 from leerorkest.programme.access_programme import (
     PROGRAMME_MANAGERS,
@@ -36,10 +37,6 @@ from leerorkest.schools.access import audit_pupil_list
 from leerorkest.schools.models import ClassPlacement, Consent, ConsentPurpose, SchoolYear
 
 PAGE_SIZE = 50
-
-
-def _apply_form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- Partners -----------------------------------------------------------------------------------
@@ -115,61 +112,61 @@ def partner_detail(request, pk):
 @rule(PROGRAMME_MANAGERS)
 def partner_create(request):
     programme = active_programme(request)
-    form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = actions.save_partner(
-                organisation=programme, details=form.cleaned_data, by=request.user
-            )
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Partner added."))
-            return redirect("programme:partner_detail", partner.pk)
-    return _form_page(request, form, _("New partner"), back=None)
+    return save_or_show(
+        request,
+        PartnerForm(request.POST or None),
+        save=lambda details: actions.save_partner(
+            organisation=programme, details=details, by=request.user
+        ),
+        saved=_("Partner added."),
+        to=lambda partner: _to_partner(partner.pk),
+        show=lambda form, status: _form_page(
+            request, form, _("New partner"), back=None, status=status
+        ),
+    )
 
 
 @rule(PROGRAMME_MANAGERS)
 def partner_edit(request, pk):
     partner = get_partner_for_user(request.user, pk, write=True)
-    form = PartnerForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_partner(
-                organisation=partner.organisation,
-                partner=partner,
-                details=form.cleaned_data,
-                by=request.user,
-            )
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Partner saved."))
-            return redirect("programme:partner_detail", partner.pk)
-    return _form_page(request, form, _("Edit %(name)s") % {"name": partner.name}, back=partner)
+    return save_or_show(
+        request,
+        PartnerForm(request.POST or None, instance=partner),
+        save=lambda details: actions.save_partner(
+            organisation=partner.organisation, partner=partner, details=details, by=request.user
+        ),
+        saved=_("Partner saved."),
+        to=_to_partner(partner.pk),
+        show=lambda form, status: _form_page(
+            request, form, _("Edit %(name)s") % {"name": partner.name}, back=partner, status=status
+        ),
+    )
 
 
-def _form_page(request, form, title, *, back, submit=None):
+def _form_page(request, form, title, *, back, status, submit=None):
     return render(
         request,
         "programme/partner_form.html",
         {"form": form, "title": title, "back": back, "submit": submit or _("Save")},
-        status=400 if form.is_bound and form.errors else 200,
+        status=status,
     )
+
+
+def _to_partner(partner_id: int):
+    return ("programme:partner_detail", partner_id)
 
 
 def _save_or_show(request, form, *, save, saved: str, partner_id: int, title: str, back):
     """The shared flow of the contact and agreement forms: save through the action and go back
     to the partner, or show the form with the refusal next to its field."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, saved)
-            return redirect("programme:partner_detail", partner_id)
-    return _form_page(request, form, title, back=back)
+    return save_or_show(
+        request,
+        form,
+        save=save,
+        saved=saved,
+        to=_to_partner(partner_id),
+        show=lambda form, status: _form_page(request, form, title, back=back, status=status),
+    )
 
 
 @rule(PROGRAMME_MANAGERS)
@@ -359,48 +356,40 @@ def _event_context(event, task_form=None) -> dict:
 def event_create(request):
     programme = active_programme(request)
     form = EventForm(request.POST or None, organisation=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = actions.create_event(
-                organisation=programme,
-                details=form.details(),
-                ensembles=form.cleaned_data["ensembles"],
-                by=request.user,
-            )
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Event planned, with a checklist to start from."))
-            return redirect("programme:event_detail", event.pk)
-    return _event_form(request, form, None)
+    return save_or_show(
+        request,
+        form,
+        save=lambda data: actions.create_event(
+            organisation=programme,
+            details=form.details(),
+            ensembles=data["ensembles"],
+            by=request.user,
+        ),
+        saved=_("Event planned, with a checklist to start from."),
+        to=lambda event: ("programme:event_detail", event.pk),
+        show=lambda form, status: _event_form(request, form, None, status),
+    )
 
 
 @rule(PROGRAMME_MANAGERS)
 def event_edit(request, pk):
     event = get_event_for_user(request.user, pk, write=True)
     form = EventForm(request.POST or None, instance=event, organisation=event.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_event(
-                event=event,
-                details=form.details(),
-                ensembles=form.cleaned_data["ensembles"],
-                by=request.user,
-            )
-        except DomainError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Event saved."))
-            return redirect("programme:event_detail", event.pk)
-    return _event_form(request, form, event)
-
-
-def _event_form(request, form, event):
-    return render(
+    return save_or_show(
         request,
-        "programme/event_form.html",
-        {"form": form, "event": event},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        save=lambda data: actions.update_event(
+            event=event, details=form.details(), ensembles=data["ensembles"], by=request.user
+        ),
+        saved=_("Event saved."),
+        to=("programme:event_detail", event.pk),
+        show=lambda form, status: _event_form(request, form, event, status),
+    )
+
+
+def _event_form(request, form, event, status):
+    return render(
+        request, "programme/event_form.html", {"form": form, "event": event}, status=status
     )
 
 
@@ -425,7 +414,7 @@ def event_task_add(request, pk):
         try:
             actions.add_event_task(event=event, label=form.cleaned_data["label"], by=request.user)
         except DomainError as error:
-            _apply_form_error(form, error)
+            put_error_on_form(form, error)
         else:
             form = None
     return _checklist_response(request, event, form)

@@ -18,6 +18,7 @@ from leerorkest.accounts.actions import DomainError
 from leerorkest.accounts.models import Invitation
 from leerorkest.accounts.navigation import HOME_FIGURES, Figure, NavItem
 from leerorkest.accounts.roles import Role
+from leerorkest.forms_flow import act_and_return
 from leerorkest.programme import actions_teachers as actions
 from leerorkest.programme.access_programme import (
     PROGRAMME_MANAGERS,
@@ -300,46 +301,42 @@ def _teacher_form(request, programme, teacher):
 @rule(PROGRAMME_MANAGERS)
 def teacher_link(request, pk):
     teacher = get_teacher_for_user(request.user, pk, write=True)
-    try:
-        user = actions.link_teacher_account(teacher=teacher, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Linked to the account of %(email)s.") % {"email": user.email})
-    return redirect("programme:teacher_detail", teacher.pk)
+    return act_and_return(
+        request,
+        lambda: actions.link_teacher_account(teacher=teacher, by=request.user),
+        done=lambda user: _("Linked to the account of %(email)s.") % {"email": user.email},
+        to=("programme:teacher_detail", teacher.pk),
+    )
 
 
 @require_POST
 @rule(PROGRAMME_MANAGERS)
 def teacher_unlink(request, pk):
     teacher = get_teacher_for_user(request.user, pk, write=True)
-    try:
-        actions.unlink_teacher_account(teacher=teacher, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The account is no longer linked to this profile."))
-    return redirect("programme:teacher_detail", teacher.pk)
+    return act_and_return(
+        request,
+        lambda: actions.unlink_teacher_account(teacher=teacher, by=request.user),
+        done=_("The account is no longer linked to this profile."),
+        to=("programme:teacher_detail", teacher.pk),
+    )
 
 
 @require_POST
 @rule(PROGRAMME_MANAGERS)
 def teacher_invite(request, pk):
     teacher = get_teacher_for_user(request.user, pk, write=True)
-    try:
-        invitation = actions.invite_teacher(teacher=teacher, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    return act_and_return(
+        request,
+        lambda: actions.invite_teacher(teacher=teacher, by=request.user),
+        done=lambda invitation: (
             _(
                 "Invitation sent to %(email)s. The profile is linked once they have accepted "
                 "and open their groups."
             )
-            % {"email": invitation.email},
-        )
-    return redirect("programme:teacher_detail", teacher.pk)
+            % {"email": invitation.email}
+        ),
+        to=("programme:teacher_detail", teacher.pk),
+    )
 
 
 # --- A teacher's own groups ---------------------------------------------------------------------

@@ -2,13 +2,12 @@
 performances for the coordinators of the ensemble's programme. Bad input answers 400 with the
 message next to the field, and nothing is saved."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerorkest.accounts.access import rule
-from leerorkest.accounts.actions import DomainError
+from leerorkest.forms_flow import act_and_return, save_or_show
 from leerorkest.programme.access_programme import active_programme, managed_programmes
 from leerorkest.programme.models import Ensemble
 from leerorkest.repertoire import actions
@@ -31,8 +30,8 @@ def _form_page(request, form, *, title, piece=None, multipart=False, status=200)
     )
 
 
-def _refused(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+def _to_piece(piece_id: int):
+    return ("repertoire:piece_detail", piece_id)
 
 
 @rule(WRITERS)
@@ -56,23 +55,27 @@ def _piece_form(request, organisation, piece):
         initial=initial,
         organisation=organisation,
     )
-    title = _("Edit %(title)s") % {"title": piece.title} if piece else _("New piece")
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                if piece is None:
-                    piece = actions.create_piece(
-                        organisation=organisation, by=request.user, **form.cleaned_data
-                    )
-                else:
-                    actions.update_piece(piece=piece, by=request.user, **form.cleaned_data)
-            except DomainError as error:
-                _refused(form, error)
-            else:
-                messages.success(request, _("The piece is saved."))
-                return redirect("repertoire:piece_detail", piece.pk)
-        return _form_page(request, form, title=title, piece=piece, status=400)
-    return _form_page(request, form, title=title, piece=piece)
+
+    def save(data):
+        if piece is None:
+            return actions.create_piece(organisation=organisation, by=request.user, **data)
+        actions.update_piece(piece=piece, by=request.user, **data)
+        return piece
+
+    return save_or_show(
+        request,
+        form,
+        save=save,
+        saved=_("The piece is saved."),
+        to=lambda saved: _to_piece(saved.pk),
+        show=lambda form, status: _form_page(
+            request,
+            form,
+            title=_("Edit %(title)s") % {"title": piece.title} if piece else _("New piece"),
+            piece=piece,
+            status=status,
+        ),
+    )
 
 
 @rule(WRITERS)
@@ -104,61 +107,73 @@ def _part_form(request, piece, part):
         if part
         else _("New part of %(title)s") % {"title": piece.title}
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                if part is None:
-                    actions.add_part(piece=piece, by=request.user, **form.cleaned_data)
-                else:
-                    actions.update_part(part=part, by=request.user, **form.cleaned_data)
-            except DomainError as error:
-                _refused(form, error)
-            else:
-                messages.success(request, _("The part is saved."))
-                return redirect("repertoire:piece_detail", piece.pk)
-        return _form_page(request, form, title=title, piece=piece, status=400)
-    return _form_page(request, form, title=title, piece=piece)
+
+    def save(data):
+        if part is None:
+            actions.add_part(piece=piece, by=request.user, **data)
+        else:
+            actions.update_part(part=part, by=request.user, **data)
+
+    return save_or_show(
+        request,
+        form,
+        save=save,
+        saved=_("The part is saved."),
+        to=_to_piece(piece.pk),
+        show=lambda form, status: _form_page(
+            request, form, title=title, piece=piece, status=status
+        ),
+    )
 
 
 @require_POST
 @rule(WRITERS)
 def part_delete(request, pk):
     part = get_part_for_user(request.user, pk, write=True)
-    actions.delete_part(part=part, by=request.user)
-    messages.success(request, _("The part is removed."))
-    return redirect("repertoire:piece_detail", part.piece_id)
+    return act_and_return(
+        request,
+        lambda: actions.delete_part(part=part, by=request.user),
+        done=_("The part is removed."),
+        to=_to_piece(part.piece_id),
+    )
 
 
 @rule(WRITERS)
 def file_add(request, pk):
     piece = get_piece_for_user(request.user, pk, write=True)
-    title = _("Add a file to %(title)s") % {"title": piece.title}
-    if request.method != "POST":
-        return _form_page(request, FileForm(piece=piece), title=title, piece=piece, multipart=True)
-    form = FileForm(request.POST, request.FILES, piece=piece)
-    if form.is_valid():
-        try:
-            actions.add_file(
-                piece=piece,
-                upload=form.cleaned_data["file"],
-                part=form.cleaned_data["part"],
-                by=request.user,
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("The file is added."))
-            return redirect("repertoire:piece_detail", piece.pk)
-    return _form_page(request, form, title=title, piece=piece, multipart=True, status=400)
+    if request.method == "POST":
+        form = FileForm(request.POST, request.FILES, piece=piece)
+    else:
+        form = FileForm(piece=piece)
+    return save_or_show(
+        request,
+        form,
+        save=lambda data: actions.add_file(
+            piece=piece, upload=data["file"], part=data["part"], by=request.user
+        ),
+        saved=_("The file is added."),
+        to=_to_piece(piece.pk),
+        show=lambda form, status: _form_page(
+            request,
+            form,
+            title=_("Add a file to %(title)s") % {"title": piece.title},
+            piece=piece,
+            multipart=True,
+            status=status,
+        ),
+    )
 
 
 @require_POST
 @rule(WRITERS)
 def file_delete(request, pk):
     stored = get_file_for_user(request.user, pk, write=True)
-    actions.delete_file(file=stored, by=request.user)
-    messages.success(request, _("The file is removed."))
-    return redirect("repertoire:piece_detail", stored.piece_id)
+    return act_and_return(
+        request,
+        lambda: actions.delete_file(file=stored, by=request.user),
+        done=_("The file is removed."),
+        to=_to_piece(stored.piece_id),
+    )
 
 
 @rule(WRITERS)
@@ -167,30 +182,35 @@ def performance_add(request, pk):
     piece = get_piece_for_user(request.user, pk)
     ensembles = Ensemble.objects.filter(organisation__in=managed_programmes(request.user))
     form = PerformanceForm(request.POST if request.method == "POST" else None, ensembles=ensembles)
-    title = _("Performance of %(title)s") % {"title": piece.title}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.record_performance(
-                    piece=piece,
-                    ensemble=form.cleaned_data["ensemble"],
-                    on=form.cleaned_data["date"],
-                    occasion=form.cleaned_data["occasion"],
-                    by=request.user,
-                )
-            except DomainError as error:
-                _refused(form, error)
-            else:
-                messages.success(request, _("The performance is recorded."))
-                return redirect("repertoire:piece_detail", piece.pk)
-        return _form_page(request, form, title=title, piece=piece, status=400)
-    return _form_page(request, form, title=title, piece=piece)
+    return save_or_show(
+        request,
+        form,
+        save=lambda data: actions.record_performance(
+            piece=piece,
+            ensemble=data["ensemble"],
+            on=data["date"],
+            occasion=data["occasion"],
+            by=request.user,
+        ),
+        saved=_("The performance is recorded."),
+        to=_to_piece(piece.pk),
+        show=lambda form, status: _form_page(
+            request,
+            form,
+            title=_("Performance of %(title)s") % {"title": piece.title},
+            piece=piece,
+            status=status,
+        ),
+    )
 
 
 @require_POST
 @rule(WRITERS)
 def performance_delete(request, pk):
     performance = get_performance_for_user(request.user, pk, write=True)
-    actions.delete_performance(performance=performance, by=request.user)
-    messages.success(request, _("The performance is removed."))
-    return redirect("repertoire:piece_detail", performance.piece_id)
+    return act_and_return(
+        request,
+        lambda: actions.delete_performance(performance=performance, by=request.user),
+        done=_("The performance is removed."),
+        to=_to_piece(performance.piece_id),
+    )

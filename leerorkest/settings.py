@@ -230,6 +230,8 @@ TIMETABLE_THREADS = env_int("TIMETABLE_THREADS", 2)
 REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", ["-30", "-7", "1", "14", "30"])]
 # How long the answer to an API write with an Idempotency-Key is kept for retries.
 IDEMPOTENCY_HOURS = env_int("IDEMPOTENCY_HOURS", 48)
+# Reports: the public page of headline figures (/figures/ and /figures.json); 404 while off.
+PUBLIC_FIGURES = env_bool("PUBLIC_FIGURES", False)
 if RETENTION_YEARS < 1:
     raise ConfigError(f"RETENTION_YEARS must be 1 or more, not {RETENTION_YEARS}")
 

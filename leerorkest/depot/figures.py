@@ -10,8 +10,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leerorkest.depot.models import EventKind, Instrument, InstrumentEvent, Loan, PupilLoan
 from leerorkest.depot.models import InstrumentStatus as Status
@@ -55,11 +56,20 @@ def utilisation_by_type(depots) -> list[dict]:
     rows = (
         Instrument.objects.filter(organisation__in=depots)
         .exclude(status__in=OUT_OF_FLEET)
-        .values("instrument_type__code", "instrument_type__name_nl", "instrument_type__name_en")
+        .values(
+            "instrument_type_id",
+            "instrument_type__code",
+            "instrument_type__name_nl",
+            "instrument_type__name_en",
+        )
         .annotate(fleet=Count("pk"), in_use=Count("pk", filter=Q(status__in=IN_USE)))
         .order_by("instrument_type__sort_order")
     )
-    return [{**row, "share": row["in_use"] / row["fleet"] if row["fleet"] else 0.0} for row in rows]
+    result = []
+    for row in rows:
+        share = row["in_use"] / row["fleet"] if row["fleet"] else 0.0
+        result.append({**row, "share": share, "pct": round(100 * share)})
+    return result
 
 
 def loans_by_programme(depots, today: date | None = None) -> list[dict]:
@@ -100,11 +110,14 @@ def loans_by_region(depots, today: date | None = None) -> list[dict]:
     ]
 
 
-def children_reached(depots, since: datetime | None = None) -> int:
-    """Distinct children who had a depot instrument at home (since a moment, or ever)."""
+def children_reached(depots, since: datetime | None = None, until: datetime | None = None) -> int:
+    """Distinct children who had a depot instrument at home (since a moment and before
+    another, or ever)."""
     loans = PupilLoan.objects.filter(loan__lender__in=depots)
     if since is not None:
         loans = loans.filter(Q(returned_at__isnull=True) | Q(returned_at__gte=since))
+    if until is not None:
+        loans = loans.filter(loan__out_at__lt=until)
     return loans.values("pupil_id").distinct().count()
 
 
@@ -115,17 +128,17 @@ class Turnaround:
     p90_days: float | None
 
 
-def repair_turnaround(depots, since: datetime) -> Turnaround:
-    """Days from "sent to repair" to "repaired" for the repairs finished since a moment."""
-    events = (
-        InstrumentEvent.objects.filter(
-            instrument__organisation__in=depots,
-            kind__in=[EventKind.SENT_TO_REPAIR, EventKind.REPAIRED],
-            at__gte=since - timedelta(days=365),
-        )
-        .order_by("instrument_id", "at", "pk")
-        .values_list("instrument_id", "kind", "at")
+def repair_turnaround(depots, since: datetime, until: datetime | None = None) -> Turnaround:
+    """Days from "sent to repair" to "repaired" for the repairs finished since a moment (and
+    before another)."""
+    events = InstrumentEvent.objects.filter(
+        instrument__organisation__in=depots,
+        kind__in=[EventKind.SENT_TO_REPAIR, EventKind.REPAIRED],
+        at__gte=since - timedelta(days=365),
     )
+    if until is not None:
+        events = events.filter(at__lt=until)
+    events = events.order_by("instrument_id", "at", "pk").values_list("instrument_id", "kind", "at")
     days, started = [], {}
     for instrument_id, kind, at in events.iterator(chunk_size=5000):
         if kind == EventKind.SENT_TO_REPAIR:
@@ -251,3 +264,133 @@ def size_forecast(depots, today: date | None = None) -> list[dict]:
         }
         for s in shown
     ]
+
+
+# --- What the depot's work came to in a period ----------------------------------------------------
+
+
+@dataclass
+class Bar:
+    """One row of a table with a bar: a label, the number the bar shows, and where it leads."""
+
+    key: str
+    label: str
+    value: int
+    url: str = ""
+    pct: int = 0
+
+
+def scale(rows: list, value=lambda row: row.value) -> list:
+    """Each row's `pct`: its value against the largest (0-100), for the bar beside the table."""
+    largest = max((value(row) for row in rows), default=0) or 1
+    for row in rows:
+        pct = round(100 * value(row) / largest)
+        if isinstance(row, dict):
+            row["pct"] = pct
+        else:
+            row.pct = pct
+    return rows
+
+
+@dataclass
+class FamilyRepairs:
+    family: str
+    label: str
+    orders: int
+    parts_cents: int
+    labour_cents: int
+    pct: int = 0
+
+    @property
+    def cost_cents(self) -> int:
+        return self.parts_cents + self.labour_cents
+
+
+def _moments(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period's first and last day as [from midnight, to the midnight after the end)."""
+    tz = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, tz), datetime.combine(
+        end + timedelta(days=1), time.min, tz
+    )
+
+
+def repairs_by_family(depots, start: date, end: date) -> list[FamilyRepairs]:
+    """The work orders on the depots' instruments finished (QA signed) from `start` to `end`
+    (both days included), per instrument family: how many, and what parts and paid labour
+    cost. Costliest first."""
+    from leerorkest.programme.models import InstrumentFamily
+    from leerorkest.workshop.models import WorkOrder
+
+    begin, finish = _moments(start, end)
+    rows = (
+        WorkOrder.objects.filter(
+            organisation__in=depots,
+            status=WorkOrder.Status.DONE,
+            qa_signed_at__gte=begin,
+            qa_signed_at__lt=finish,
+        )
+        .values("instrument__instrument_type__family")
+        .annotate(
+            orders=Count("pk"), parts=Sum("parts_cost_cents"), labour=Sum("labour_cost_cents")
+        )
+        .order_by()
+    )
+    labels = dict(InstrumentFamily.choices)
+    result = [
+        FamilyRepairs(
+            family=row["instrument__instrument_type__family"],
+            label=str(labels.get(row["instrument__instrument_type__family"], "—")),
+            orders=row["orders"],
+            parts_cents=row["parts"] or 0,
+            labour_cents=row["labour"] or 0,
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda r: (-r.cost_cents, -r.orders, r.label))
+    return scale(result, lambda r: r.cost_cents)
+
+
+@dataclass(frozen=True)
+class Donations:
+    donations: int  # received in the period
+    items: int
+    outcomes: list[Bar]  # what the items became
+
+
+def donation_outcomes(depots, start: date, end: date) -> Donations:
+    """The donations the depots received from `start` to `end` (both days included), and what
+    their items became: the status of the instrument an item became (in stock, on loan, in
+    repair, retired…), else the assessment (parts only, scrap, not assessed yet, or assessed
+    but not added to the stock yet). Most first."""
+    from leerorkest.donations.models import Donation, DonationItem
+
+    received = Donation.objects.filter(
+        organisation__in=depots, received_on__gte=start, received_on__lte=end
+    )
+    rows = (
+        DonationItem.objects.filter(donation__in=received)
+        .values("assessment", "instrument__status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    statuses = dict(Status.choices)
+    assessments = dict(DonationItem.Assessment.choices)
+    counts: Counter = Counter()
+    for row in rows:
+        status = row["instrument__status"]
+        key = f"status:{status}" if status else f"assessment:{row['assessment']}"
+        counts[key] += row["n"]
+    outcomes = []
+    for key, n in counts.items():
+        kind, value = key.split(":", 1)
+        if kind == "status":
+            label = statuses.get(value, value)
+        elif value in (DonationItem.Assessment.PLAYABLE, DonationItem.Assessment.NEEDS_REPAIR):
+            label = _("%(assessment)s, not in the stock yet") % {"assessment": assessments[value]}
+        else:
+            label = assessments.get(value, value)
+        outcomes.append(Bar(key, str(label), n))
+    outcomes.sort(key=lambda r: (-r.value, r.label))
+    return Donations(
+        donations=received.count(), items=sum(counts.values()), outcomes=scale(outcomes)
+    )

@@ -12,4 +12,5 @@ NAV_ITEMS = [
     NavItem(_("Reach"), "reports:reach", REPORT_ROLES, order=700),
     NavItem(_("Continuity"), "reports:continuity", REPORT_ROLES, order=701),
     NavItem(_("Funder packs"), "reports:pack_list", REPORT_ROLES, order=702),
+    NavItem(_("Delivery and attendance"), "reports:delivery", REPORT_ROLES, order=703),
 ]

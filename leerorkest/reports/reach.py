@@ -171,7 +171,8 @@ def reach(scope: Scope, period: Period, *, history: int = 4) -> Reach:
     wanted = set(period.year_ids) | {y.pk for y in years}
     facts = collect(scope, wanted)
     places = school_places(scope.programme_ids)
-    in_period = [f for f in facts if f.year in set(period.year_ids)]
+    period_years = set(period.year_ids)
+    in_period = [f for f in facts if f.year in period_years]
     per_year = _count(facts, lambda f: f.year)
     by_year: list[YearRow] = []
     for year in years:

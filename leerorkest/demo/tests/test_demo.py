@@ -132,7 +132,7 @@ def test_national_scale_builds(db, monkeypatch):
     assert School.objects.count() == 20 + 100 * 5
 
 
-REPORTS = {"reports:reach", "reports:continuity", "reports:pack_list"}
+REPORTS = {"reports:reach", "reports:continuity", "reports:pack_list", "reports:delivery"}
 PROGRAMME_OFFICE = {
     "schools:school_list",
     "schools:pupil_list",

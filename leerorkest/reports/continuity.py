@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from leerorkest.programme.models import EnsembleKind, InstrumentType
 from leerorkest.reports.facts import Fact, collect, school_places
@@ -29,9 +28,6 @@ class Step:
     stopped: int  # of the cohort, no longer playing this year
 
     pct: int = 0  # playing as a whole percentage of the cohort
-
-    def share(self, cohort: int) -> float:
-        return self.playing / cohort if cohort else 0.0
 
 
 @dataclass
@@ -122,17 +118,3 @@ def continuity(scope: Scope, year: SchoolYear, year_group: int) -> Continuity:
             key=lambda row: (-row[1], row[0]),
         )
     return result
-
-
-def leavers(scope: Scope, year: SchoolYear) -> dict[str, int]:
-    """Of the children in lessons in groep 8 in `year`: how many play the year after, and how
-    (neighbourhood orchestra, secondary follow-up)."""
-    result = continuity(scope, year, 8)
-    step = result.next_year
-    return {
-        "cohort": result.cohort,
-        "playing": step.playing if step else 0,
-        "neighbourhood_orchestra": step.neighbourhood_orchestra if step else 0,
-        "secondary": step.secondary if step else 0,
-        "label": _("Groep 8 leavers"),
-    }

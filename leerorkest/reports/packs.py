@@ -19,6 +19,7 @@ from leerorkest.accounts.audit import audit
 from leerorkest.accounts.models import Organisation
 from leerorkest.reports import suppression
 from leerorkest.reports.continuity import continuity
+from leerorkest.reports.delivery import lesson_dates
 from leerorkest.reports.facts import Fact, collect, school_places
 from leerorkest.reports.models import FunderPack
 from leerorkest.reports.reach import breakdowns
@@ -92,7 +93,7 @@ def headline(scope: Scope, period: Period, facts: list[Fact]) -> dict:
         .distinct()
         .count()
     )
-    lessons = _lesson_dates(scope, period).filter(status=LessonDate.Status.GIVEN).count()
+    lessons = lesson_dates(scope, period).filter(status=LessonDate.Status.GIVEN).count()
     rows = [
         [_("Children reached"), suppression.cell(_unique(facts))],
         [_("Schools taking part"), taking_part],
@@ -100,17 +101,6 @@ def headline(scope: Scope, period: Period, facts: list[Fact]) -> dict:
         [_("Lessons given"), lessons],
     ]
     return _table("headline", _("Headline figures"), [_("Figure"), _("Number")], rows)
-
-
-def _lesson_dates(scope: Scope, period: Period):
-    dates = LessonDate.objects.filter(
-        organisation__in=scope.programme_ids,
-        date__gte=period.starts_on,
-        date__lte=period.ends_on,
-    )
-    if scope.has_place:
-        dates = dates.filter(planned__school__in=scope.schools())
-    return dates
 
 
 def per_place(facts: list[Fact], places) -> dict:
@@ -210,7 +200,7 @@ def continuity_table(scope: Scope, period: Period) -> dict:
 
 
 def delivery(scope: Scope, period: Period) -> dict:
-    dates = _lesson_dates(scope, period).exclude(planned__school=None)
+    dates = lesson_dates(scope, period).exclude(planned__school=None)
     counted = (
         dates.values("planned__school_id", "planned__school__organisation__name")
         .annotate(
@@ -244,7 +234,7 @@ def delivery(scope: Scope, period: Period) -> dict:
 
 
 def attendance(scope: Scope, period: Period) -> dict:
-    marks = AttendanceMark.objects.filter(lesson_date__in=_lesson_dates(scope, period))
+    marks = AttendanceMark.objects.filter(lesson_date__in=lesson_dates(scope, period))
     counted = (
         marks.values("lesson_date__planned__school__organisation__name")
         .annotate(

@@ -108,8 +108,6 @@ def reach_view(request):
         "error": error,
         "years": SchoolYear.objects.order_by("-starts_on"),
         "programmes": reportable_programmes(request.context),
-        "year_param": request.GET.get("year", ""),
-        "pupil_year": period.years[-1].starts_on.year if period.years else "",
         "clear": {k: "?" + _query(request, **{k: None}) for k in SCOPE_KEYS},
         **_choices(scope),
     }
